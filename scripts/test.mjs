@@ -1,0 +1,29 @@
+// Runs every *.test.ts under packages/ and systems/ (or the paths given) with node:test + tsx.
+// Node 20's --test does not expand globs, so we list the files here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const found = [];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.test.ts')) found.push(path);
+  }
+}
+for (const root of roots.length ? roots : ['packages', 'systems']) {
+  try {
+    statSync(root).isDirectory() ? walk(root) : found.push(root);
+  } catch {}
+}
+found.sort();
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...found],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
