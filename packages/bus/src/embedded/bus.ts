@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fromWire } from '../envelope.ts';
+import type { EventBus, EventMessage, SubscribeOptions, Subscription } from '../port.ts';
+import { GroupCoordinator } from './groups.ts';
+import { EventLog } from './log.ts';
+import { GroupMember } from './member.ts';
+import { Wakeup } from './wakeup.ts';
+
+export interface EmbeddedBusOptions {
+  /** Folder shared by every process of the system (default engine: `./data/bus`). */
+  readonly dir: string;
+  /** Partitions of a topic created by this bus (default 8). */
+  readonly partitions?: number;
+  /** 'process' survives a killed process; 'full' also a power cut (fsync per commit). */
+  readonly durability?: 'process' | 'full';
+  /** Lease renewal period of a group member (default 500 ms). */
+  readonly heartbeatMs?: number;
+  /** A member silent this long is evicted; a dead pid is evicted at once (default 5000 ms). */
+  readonly sessionMs?: number;
+  /** Events fetched per partition per round (default 500). */
+  readonly batchSize?: number;
+  /** Events older than this are dropped when a bus opens (default 7 days). */
+  readonly retentionMs?: number;
+  /** Told when a handler throws; the bus retries the same event with backoff. */
+  readonly onHandlerError?: (error: unknown, event: { topic: string; partition: number; offset: number }) => void;
+}
+
+const LOG_FILE = 'log.db';
+
+/** The default engine: a durable log in SQLite files shared by the processes of one machine. */
+export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
+  mkdirSync(options.dir, { recursive: true });
+  const durability = options.durability ?? 'process';
+  const log = new EventLog(join(options.dir, LOG_FILE), { partitions: options.partitions ?? 8, durability });
+  log.expire(Date.now() - (options.retentionMs ?? 7 * 24 * 3600 * 1000));
+  const groups = new GroupCoordinator(join(options.dir, 'groups.db'), {
+    sessionMs: options.sessionMs ?? 5000,
+    durability,
+  });
+  const wakeup = new Wakeup(options.dir, LOG_FILE);
+  const members = new Set<GroupMember>();
+  let closed = false;
+
+  return {
+    engine: 'embedded',
+    async publish(messages: readonly EventMessage[]) {
+      if (closed) throw new Error('the event bus is closed');
+      log.append(messages);
+      wakeup.notify();
+    },
+    async subscribe(subscribe: SubscribeOptions): Promise<Subscription> {
+      if (closed) throw new Error('the event bus is closed');
+      const member = new GroupMember({
+        ...subscribe,
+        memberId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+        log,
+        groups,
+        wakeup,
+        decode: (stored) => ({
+          ...fromWire(
+            subscribe.topic,
+            {
+              key: stored.key,
+              value: stored.value,
+              headers: { type: stored.type, id: stored.id, source: stored.source ?? undefined, traceparent: stored.traceparent ?? undefined },
+            },
+            stored.id,
+          ),
+          partition: stored.partition,
+          offset: stored.offset,
+          appendedAt: stored.appended_at,
+        }),
+        heartbeatMs: options.heartbeatMs ?? 500,
+        batchSize: options.batchSize ?? 500,
+        onHandlerError: options.onHandlerError,
+      });
+      members.add(member);
+      member.start();
+      return {
+        assigned: () => member.assigned(),
+        close: async () => {
+          members.delete(member);
+          await member.stop();
+        },
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...members].map((member) => member.stop()));
+      members.clear();
+      wakeup.close();
+      groups.close();
+      log.close();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3';
+import { partitionFor, toWire } from '../envelope.ts';
+import type { EventMessage } from '../port.ts';
+import { openSqlite } from './sqlite.ts';
+
+export interface StoredEvent {
+  partition: number;
+  offset: number;
+  id: string;
+  key: string;
+  type: string;
+  value: string;
+  source: string | null;
+  traceparent: string | null;
+  appended_at: number;
+}
+
+/**
+ * The durable, partitioned append-only log: one SQLite file per bus directory holding every
+ * topic. Offsets are dense per (topic, partition) and assigned inside the append transaction,
+ * so a reader never sees a gap or an uncommitted event.
+ */
+export class EventLog {
+  readonly #db: Database.Database;
+  readonly #defaultPartitions: number;
+  readonly #partitions = new Map<string, number>();
+  readonly #append: (messages: readonly EventMessage[], now: number) => void;
+  readonly #read: Database.Statement<[string, number, number, number], StoredEvent>;
+  readonly #heads: Database.Statement<[string], { partition: number; next_offset: number }>;
+
+  constructor(path: string, options: { partitions: number; durability: 'process' | 'full' }) {
+    this.#defaultPartitions = options.partitions;
+    this.#db = openSqlite(path, options.durability);
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS heads (
+        topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+        PRIMARY KEY (topic, partition)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS events (
+        topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+        id TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,
+        source TEXT, traceparent TEXT, appended_at INTEGER NOT NULL,
+        PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;`);
+    this.#read = this.#db.prepare(
+      `SELECT partition, offset, id, key, type, value, source, traceparent, appended_at FROM events
+       WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?`,
+    );
+    this.#heads = this.#db.prepare('SELECT partition, next_offset FROM heads WHERE topic = ?');
+    const headOf = this.#db.prepare<[string, number], { next_offset: number }>(
+      'SELECT next_offset FROM heads WHERE topic = ? AND partition = ?',
+    );
+    const setHead = this.#db.prepare(
+      `INSERT INTO heads (topic, partition, next_offset) VALUES (?, ?, ?)
+       ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
+    );
+    const insert = this.#db.prepare(
+      `INSERT INTO events (topic, partition, offset, id, key, type, value, source, traceparent, appended_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const append = this.#db.transaction((messages: readonly EventMessage[], now: number) => {
+      const next = new Map<string, number>();
+      for (const message of messages) {
+        const partition = partitionFor(message.key, this.partitionsOf(message.topic));
+        const slot = `${partition}\u0000${message.topic}`;
+        const offset = next.get(slot) ?? headOf.get(message.topic, partition)?.next_offset ?? 0;
+        const wire = toWire(message);
+        insert.run(
+          message.topic,
+          partition,
+          offset,
+          message.id,
+          message.key,
+          message.type,
+          wire.value,
+          message.source ?? null,
+          message.traceparent ?? null,
+          now,
+        );
+        next.set(slot, offset + 1);
+      }
+      for (const [slot, offset] of next) {
+        const [partition, topic] = slot.split('\u0000');
+        setHead.run(topic, Number(partition), offset);
+      }
+    });
+    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
+    this.#append = (messages, now) => append.immediate(messages, now);
+  }
+
+  /** Partition count of a topic, fixed when the topic is first used. */
+  partitionsOf(topic: string): number {
+    let count = this.#partitions.get(topic);
+    if (count === undefined) {
+      this.#db
+        .prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)')
+        .run(topic, this.#defaultPartitions);
+      count = (this.#db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic) as { partitions: number })
+        .partitions;
+      this.#partitions.set(topic, count);
+    }
+    return count;
+  }
+
+  append(messages: readonly EventMessage[], now = Date.now()): void {
+    if (messages.length > 0) this.#append(messages, now);
+  }
+
+  read(topic: string, partition: number, fromOffset: number, limit: number): StoredEvent[] {
+    return this.#read.all(topic, partition, fromOffset, limit);
+  }
+
+  /** Next offset to be written, per partition that has events. */
+  heads(topic: string): Map<number, number> {
+    return new Map(this.#heads.all(topic).map((row) => [row.partition, row.next_offset]));
+  }
+
+  /** Drops events older than the retention period, as Kafka's time-based retention does. */
+  expire(olderThan: number): number {
+    return this.#db.prepare('DELETE FROM events WHERE appended_at < ?').run(olderThan).changes;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,162 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MalformedEventError } from '../envelope.ts';
+import type { DeliveredEvent, EventHandler } from '../port.ts';
+import type { GroupCoordinator } from './groups.ts';
+import type { EventLog, StoredEvent } from './log.ts';
+import type { Wakeup } from './wakeup.ts';
+
+/** Type given to an event whose body could not be decoded, so the consumer can park it. */
+export const MALFORMED_EVENT_TYPE = 'bounded.MalformedEvent';
+
+interface MemberOptions {
+  topic: string;
+  group: string;
+  handler: EventHandler;
+  memberId: string;
+  log: EventLog;
+  groups: GroupCoordinator;
+  wakeup: Wakeup;
+  decode: (stored: StoredEvent) => DeliveredEvent;
+  heartbeatMs: number;
+  batchSize: number;
+  onHandlerError?: (error: unknown, event: { topic: string; partition: number; offset: number }) => void;
+}
+
+const IDLE_FALLBACK_MS = 5000;
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * One member of a consumer group: heartbeats its lease, fetches the partitions it owns in
+ * batches, hands events to the handler one at a time in offset order, and commits the
+ * position after each batch. A crash between handling and commit re-delivers the batch.
+ */
+export class GroupMember {
+  readonly #o: MemberOptions;
+  readonly #partitions: number;
+  #owned = new Set<number>();
+  #desired = new Set<number>();
+  #positions = new Map<number, number>();
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(options: MemberOptions) {
+    this.#o = options;
+    this.#partitions = options.log.partitionsOf(options.topic);
+  }
+
+  assigned(): number[] {
+    return [...this.#owned].filter((p) => this.#desired.has(p)).sort((a, b) => a - b);
+  }
+
+  start(): void {
+    this.#beat();
+    this.#heartbeat = setInterval(() => this.#beat(), this.#o.heartbeatMs);
+    this.#heartbeat.unref();
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping) return this.#loop;
+    this.#stopping = true;
+    clearInterval(this.#heartbeat);
+    this.#o.wakeup.notify();
+    await this.#loop;
+    this.#o.groups.leave(this.#o.group, this.#o.topic, this.#o.memberId);
+  }
+
+  #beat(): void {
+    if (this.#stopping) return;
+    const { owned, desired } = this.#o.groups.heartbeat(this.#o.group, this.#o.topic, this.#o.memberId, this.#partitions);
+    const gained = [...owned].some((p) => !this.#owned.has(p));
+    const toRelease = [...owned].some((p) => !desired.has(p));
+    for (const partition of owned) {
+      if (!this.#owned.has(partition)) this.#positions.set(partition, this.#o.groups.position(this.#o.group, this.#o.topic, partition));
+    }
+    this.#owned = owned;
+    this.#desired = desired;
+    // Wake the loop: it fetches what we gained, and releases (between batches) what we lost.
+    if (gained || toRelease) this.#o.wakeup.notify();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      this.#releaseUnassigned();
+      const seen = this.#o.wakeup.generation;
+      const handled = await this.#round();
+      if (handled === 0 && !this.#stopping) await this.#o.wakeup.wait(seen, IDLE_FALLBACK_MS);
+    }
+  }
+
+  /** Hands back partitions the assignment moved elsewhere; runs between batches only. */
+  #releaseUnassigned(): void {
+    for (const partition of this.#owned) {
+      if (this.#desired.has(partition)) continue;
+      this.#o.groups.release(this.#o.group, this.#o.topic, partition, this.#o.memberId);
+      this.#owned.delete(partition);
+    }
+  }
+
+  async #round(): Promise<number> {
+    const heads = this.#o.log.heads(this.#o.topic);
+    let handled = 0;
+    for (const partition of this.assigned()) {
+      const position = this.#positions.get(partition) ?? 0;
+      if ((heads.get(partition) ?? 0) <= position) continue;
+      handled += await this.#consume(partition, position);
+      if (this.#stopping) break;
+    }
+    return handled;
+  }
+
+  async #consume(partition: number, position: number): Promise<number> {
+    const batch = this.#o.log.read(this.#o.topic, partition, position, this.#o.batchSize);
+    let next = position;
+    for (const stored of batch) {
+      if (!(await this.#deliver(stored))) break;
+      next = stored.offset + 1;
+    }
+    if (next === position) return 0;
+    if (this.#o.groups.commit(this.#o.group, this.#o.topic, partition, this.#o.memberId, next)) {
+      this.#positions.set(partition, next);
+    } else {
+      // Fenced: another member took the partition (our lease lapsed); it resumes from the last commit.
+      this.#owned.delete(partition);
+    }
+    return next - position;
+  }
+
+  /** Retries the handler with backoff until it succeeds; false if we stopped first. */
+  async #deliver(stored: StoredEvent): Promise<boolean> {
+    const event = this.#decode(stored);
+    for (let attempt = 0; !this.#stopping; attempt++) {
+      try {
+        await this.#o.handler(event);
+        return true;
+      } catch (error) {
+        this.#o.onHandlerError?.(error, { topic: this.#o.topic, partition: stored.partition, offset: stored.offset });
+        await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
+      }
+    }
+    return false;
+  }
+
+  #decode(stored: StoredEvent): DeliveredEvent {
+    try {
+      return this.#o.decode(stored);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      return {
+        id: stored.id,
+        topic: this.#o.topic,
+        key: stored.key,
+        type: MALFORMED_EVENT_TYPE,
+        timestamp: stored.appended_at,
+        data: { raw: stored.value, error: error.message },
+        partition: stored.partition,
+        offset: stored.offset,
+        appendedAt: stored.appended_at,
+      };
+    }
+  }
+}
