@@ -16,9 +16,9 @@ export interface EmbeddedBusOptions {
   readonly partitions?: number;
   /** 'process' survives a killed process; 'full' also a power cut (fsync per commit). */
   readonly durability?: 'process' | 'full';
-  /** Lease renewal period of a group member (default 500 ms). */
+  /** Lease renewal period of a group member (default 1000 ms). */
   readonly heartbeatMs?: number;
-  /** A member silent this long is evicted; a dead pid is evicted at once (default 5000 ms). */
+  /** A member silent this long is evicted; a dead pid is evicted at once (default 6000 ms). */
   readonly sessionMs?: number;
   /** Events fetched per partition per round (default 500). */
   readonly batchSize?: number;
@@ -29,18 +29,21 @@ export interface EmbeddedBusOptions {
 }
 
 const LOG_FILE = 'log.db';
+/** The log lives in a folder of its own so that inotify on it fires for appends only. */
+const LOG_FOLDER = 'log';
 
 /** The default engine: a durable log in SQLite files shared by the processes of one machine. */
 export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
-  mkdirSync(options.dir, { recursive: true });
+  const logDir = join(options.dir, LOG_FOLDER);
+  mkdirSync(logDir, { recursive: true });
   const durability = options.durability ?? 'process';
-  const log = new EventLog(join(options.dir, LOG_FILE), { partitions: options.partitions ?? 8, durability });
+  const log = new EventLog(join(logDir, LOG_FILE), { partitions: options.partitions ?? 8, durability });
   log.expire(Date.now() - (options.retentionMs ?? 7 * 24 * 3600 * 1000));
   const groups = new GroupCoordinator(join(options.dir, 'groups.db'), {
-    sessionMs: options.sessionMs ?? 5000,
+    sessionMs: options.sessionMs ?? 6000,
     durability,
   });
-  const wakeup = new Wakeup(options.dir, LOG_FILE);
+  const wakeup = new Wakeup(logDir, LOG_FILE);
   const members = new Set<GroupMember>();
   let closed = false;
 
@@ -73,7 +76,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
           offset: stored.offset,
           appendedAt: stored.appended_at,
         }),
-        heartbeatMs: options.heartbeatMs ?? 500,
+        heartbeatMs: options.heartbeatMs ?? 1000,
         batchSize: options.batchSize ?? 500,
         onHandlerError: options.onHandlerError,
       });

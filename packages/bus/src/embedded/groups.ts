@@ -18,6 +18,7 @@ export interface Membership {
 export class GroupCoordinator {
   readonly #db: Database.Database;
   readonly #sessionMs: number;
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(path: string, options: { sessionMs: number; durability: 'process' | 'full' }) {
     this.#sessionMs = options.sessionMs;
@@ -37,14 +38,12 @@ export class GroupCoordinator {
   /** Renews this member's lease, evicts dead members and claims what the assignment gives it. */
   heartbeat(group: string, topic: string, member: string, partitions: number, now = Date.now()): Membership {
     const run = this.#db.transaction((): Membership => {
-      this.#db
-        .prepare(
+      this.#sql(
           `INSERT INTO members (grp, topic, member, pid, expires_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (grp, topic, member) DO UPDATE SET expires_at = excluded.expires_at`,
         )
         .run(group, topic, member, process.pid, now + this.#sessionMs);
-      const members = this.#db
-        .prepare('SELECT member, pid, expires_at FROM members WHERE grp = ? AND topic = ? ORDER BY member')
+      const members = this.#sql('SELECT member, pid, expires_at FROM members WHERE grp = ? AND topic = ? ORDER BY member')
         .all(group, topic) as Array<{ member: string; pid: number; expires_at: number }>;
       const live: string[] = [];
       for (const row of members) {
@@ -53,7 +52,7 @@ export class GroupCoordinator {
       }
       const owners = new Map(
         (
-          this.#db.prepare('SELECT partition, member FROM owners WHERE grp = ? AND topic = ?').all(group, topic) as Array<{
+          this.#sql('SELECT partition, member FROM owners WHERE grp = ? AND topic = ?').all(group, topic) as Array<{
             partition: number;
             member: string;
           }>
@@ -89,12 +88,10 @@ export class GroupCoordinator {
   /** Commits a position, fenced: false when this member no longer owns the partition. */
   commit(group: string, topic: string, partition: number, member: string, nextOffset: number): boolean {
     const run = this.#db.transaction((): boolean => {
-      const owner = this.#db
-        .prepare('SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?')
+      const owner = this.#sql('SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?')
         .get(group, topic, partition) as { member: string } | undefined;
       if (owner?.member !== member) return false;
-      this.#db
-        .prepare(
+      this.#sql(
           `INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
            ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
         )
@@ -115,8 +112,18 @@ export class GroupCoordinator {
   }
 
   #evict(group: string, topic: string, member: string): void {
-    this.#db.prepare('DELETE FROM owners WHERE grp = ? AND topic = ? AND member = ?').run(group, topic, member);
-    this.#db.prepare('DELETE FROM members WHERE grp = ? AND topic = ? AND member = ?').run(group, topic, member);
+    this.#sql('DELETE FROM owners WHERE grp = ? AND topic = ? AND member = ?').run(group, topic, member);
+    this.#sql('DELETE FROM members WHERE grp = ? AND topic = ? AND member = ?').run(group, topic, member);
+  }
+
+  /** Prepared once: a heartbeat runs every second in every member, so compiling SQL each time shows. */
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
   }
 
   close(): void {
