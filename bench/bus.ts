@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createEmbeddedBus, type EventBus, type EventMessage } from '@bounded/bus';
+import { bundle } from '../scripts/bundle.ts';
 
 const TOPIC = 'bench';
 const { values: args } = parseArgs({
@@ -91,9 +92,12 @@ async function consumer(dir: string, group: string): Promise<void> {
   process.send!({ ready: true });
 }
 
+// Children run from a plain-JS bundle, as the runner starts services: no loader thread.
+let bundled: string;
+
 function start(role: string, dir: string, group = 'bench'): Promise<ChildProcess> {
-  const child = fork(import.meta.filename, ['--role', role, '--dir', dir, '--group', group, '--engine', args.engine!], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(bundled, ['--role', role, '--dir', dir, '--group', group, '--engine', args.engine!], {
+    execArgv: [],
   });
   return new Promise((resolve) => child.once('message', () => resolve(child)));
 }
@@ -124,6 +128,7 @@ async function waitForCount(child: ChildProcess, expected: number) {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bounded-bench-bus-'));
+  bundled = await bundle(import.meta.filename, 'bench-bus');
   const events = Number(args.events);
   const seconds = Number(args.seconds);
   try {

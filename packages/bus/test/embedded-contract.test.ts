@@ -5,4 +5,4 @@ import { busContract } from '../src/contract.ts';
 import { createEmbeddedBus } from '../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bounded-bus-'));
-busContract('embedded', async () => createEmbeddedBus({ dir, heartbeatMs: 100 }));
+busContract('embedded', async () => createEmbeddedBus({ dir }));

@@ -93,12 +93,20 @@ describe('crash safety (real processes, kill -9)', () => {
   it('three consumer processes in one group handle every event once, spread over all three', async () => {
     const { busDir, producerDb, consumerDb } = place();
     const members = [1, 2, 3].map(() => startFixture('consumer.ts', [busDir, consumerDb]));
-    await waitUntil(async () => members.every((m) => lastAssigned(m.output).length > 0));
+    await waitUntil(
+      async () => members.every((m) => lastAssigned(m.output).length > 0),
+      30_000,
+      () => `all three assigned: ${members.map((m) => `[${lastAssigned(m.output)}] exit=${m.process.exitCode}`)}`,
+    );
     const held = startFixture('producer.ts', [busDir, producerDb, 'hold', '900']);
     await held.waitFor(/committed/);
     await held.kill9();
     await startFixture('producer.ts', [busDir, producerDb, 'drain']).waitFor(/drained/);
-    await waitUntil(async () => (await countRows(consumerDb, 'effects')) >= 900);
+    await waitUntil(
+      async () => (await countRows(consumerDb, 'effects')) >= 900,
+      30_000,
+      () => `900 effects: ${members.map((m) => `[${lastAssigned(m.output)}] exit=${m.process.exitCode}`)}`,
+    );
     const outputs = await Promise.all(members.map((m) => m.terminate()));
     const delivered = outputs.map((lines) => Number(lines.find((l) => l.startsWith('delivered'))!.split(' ')[1]));
     const rows = await effects(consumerDb);
@@ -136,10 +144,10 @@ function lastAssigned(output: string[]): string {
   return line ? line.slice('assigned '.length).trim() : '';
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000, what = () => 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
     await sleep(100);
   }
 }

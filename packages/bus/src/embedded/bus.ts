@@ -16,9 +16,9 @@ export interface EmbeddedBusOptions {
   readonly partitions?: number;
   /** 'process' survives a killed process; 'full' also a power cut (fsync per commit). */
   readonly durability?: 'process' | 'full';
-  /** Lease renewal period of a group member (default 1000 ms). */
+  /** Lease renewal period of a group member (default 3000 ms); joins and leaves are signalled at once. */
   readonly heartbeatMs?: number;
-  /** A member silent this long is evicted; a dead pid is evicted at once (default 6000 ms). */
+  /** A member silent this long is evicted; a dead pid is evicted at once (default 15000 ms). */
   readonly sessionMs?: number;
   /** Events fetched per partition per round (default 500). */
   readonly batchSize?: number;
@@ -31,6 +31,9 @@ export interface EmbeddedBusOptions {
 const LOG_FILE = 'log.db';
 /** The log lives in a folder of its own so that inotify on it fires for appends only. */
 const LOG_FOLDER = 'log';
+/** Touched when a group's membership changes, so members rebalance at once, not at their next beat. */
+const MEMBERSHIP_FOLDER = 'membership';
+const MEMBERSHIP_FILE = 'changed';
 
 /** The default engine: a durable log in SQLite files shared by the processes of one machine. */
 export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
@@ -40,10 +43,14 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
   const log = new EventLog(join(logDir, LOG_FILE), { partitions: options.partitions ?? 8, durability });
   log.expire(Date.now() - (options.retentionMs ?? 7 * 24 * 3600 * 1000));
   const groups = new GroupCoordinator(join(options.dir, 'groups.db'), {
-    sessionMs: options.sessionMs ?? 6000,
+    sessionMs: options.sessionMs ?? 15_000,
     durability,
   });
   const wakeup = new Wakeup(logDir, LOG_FILE);
+  const membershipDir = join(options.dir, MEMBERSHIP_FOLDER);
+  mkdirSync(membershipDir, { recursive: true });
+  const membership = new Wakeup(membershipDir, MEMBERSHIP_FILE);
+  const announce = () => Wakeup.touch(membershipDir, MEMBERSHIP_FILE);
   const members = new Set<GroupMember>();
   let closed = false;
 
@@ -62,6 +69,8 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
         log,
         groups,
         wakeup,
+        membership,
+        announce,
         decode: (stored) => ({
           ...fromWire(
             subscribe.topic,
@@ -76,7 +85,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
           offset: stored.offset,
           appendedAt: stored.appended_at,
         }),
-        heartbeatMs: options.heartbeatMs ?? 1000,
+        heartbeatMs: options.heartbeatMs ?? 3000,
         batchSize: options.batchSize ?? 500,
         onHandlerError: options.onHandlerError,
       });
@@ -96,6 +105,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
       await Promise.all([...members].map((member) => member.stop()));
       members.clear();
       wakeup.close();
+      membership.close();
       groups.close();
       log.close();
     },

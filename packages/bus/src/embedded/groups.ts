@@ -6,6 +6,8 @@ export interface Membership {
   owned: Set<number>;
   /** Partitions the current assignment gives this member (may still be held by another). */
   desired: Set<number>;
+  /** This beat added or evicted a member: the others should beat now, not at their next tick. */
+  changed: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export class GroupCoordinator {
   /** Renews this member's lease, evicts dead members and claims what the assignment gives it. */
   heartbeat(group: string, topic: string, member: string, partitions: number, now = Date.now()): Membership {
     const run = this.#db.transaction((): Membership => {
+      let changed = !this.#sql('SELECT 1 FROM members WHERE grp = ? AND topic = ? AND member = ?').get(group, topic, member);
       this.#sql(
           `INSERT INTO members (grp, topic, member, pid, expires_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (grp, topic, member) DO UPDATE SET expires_at = excluded.expires_at`,
@@ -48,7 +51,10 @@ export class GroupCoordinator {
       const live: string[] = [];
       for (const row of members) {
         if (row.member === member || (row.expires_at > now && processAlive(row.pid))) live.push(row.member);
-        else this.#evict(group, topic, row.member);
+        else {
+          this.#evict(group, topic, row.member);
+          changed = true;
+        }
       }
       const owners = new Map(
         (
@@ -72,7 +78,7 @@ export class GroupCoordinator {
           owned.add(partition);
         }
       }
-      return { owned, desired };
+      return { owned, desired, changed };
     });
     return run.immediate();
   }

@@ -16,13 +16,17 @@ interface MemberOptions {
   log: EventLog;
   groups: GroupCoordinator;
   wakeup: Wakeup;
+  /** Fires when any process of the group joined or left; `announce` fires it. */
+  membership: Wakeup;
+  announce: () => void;
   decode: (stored: StoredEvent) => DeliveredEvent;
   heartbeatMs: number;
   batchSize: number;
   onHandlerError?: (error: unknown, event: { topic: string; partition: number; offset: number }) => void;
 }
 
-const IDLE_FALLBACK_MS = 5000;
+// inotify wakes a reader on every append; this timer is only insurance against a lost notification.
+const IDLE_FALLBACK_MS = 30_000;
 const MAX_BACKOFF_MS = 5000;
 
 /**
@@ -39,6 +43,7 @@ export class GroupMember {
   #stopping = false;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #unlisten: (() => void) | undefined;
 
   constructor(options: MemberOptions) {
     this.#o = options;
@@ -51,6 +56,7 @@ export class GroupMember {
 
   start(): void {
     this.#beat();
+    this.#unlisten = this.#o.membership.listen(() => this.#beat());
     this.#heartbeat = setInterval(() => this.#beat(), this.#o.heartbeatMs);
     this.#heartbeat.unref();
     this.#loop = this.#run();
@@ -60,14 +66,22 @@ export class GroupMember {
     if (this.#stopping) return this.#loop;
     this.#stopping = true;
     clearInterval(this.#heartbeat);
+    this.#unlisten?.();
     this.#o.wakeup.notify();
     await this.#loop;
     this.#o.groups.leave(this.#o.group, this.#o.topic, this.#o.memberId);
+    this.#o.announce();
   }
 
   #beat(): void {
     if (this.#stopping) return;
-    const { owned, desired } = this.#o.groups.heartbeat(this.#o.group, this.#o.topic, this.#o.memberId, this.#partitions);
+    const { owned, desired, changed } = this.#o.groups.heartbeat(
+      this.#o.group,
+      this.#o.topic,
+      this.#o.memberId,
+      this.#partitions,
+    );
+    if (changed) this.#o.announce();
     const gained = [...owned].some((p) => !this.#owned.has(p));
     const toRelease = [...owned].some((p) => !desired.has(p));
     for (const partition of owned) {
@@ -90,11 +104,15 @@ export class GroupMember {
 
   /** Hands back partitions the assignment moved elsewhere; runs between batches only. */
   #releaseUnassigned(): void {
+    let released = false;
     for (const partition of this.#owned) {
       if (this.#desired.has(partition)) continue;
       this.#o.groups.release(this.#o.group, this.#o.topic, partition, this.#o.memberId);
       this.#owned.delete(partition);
+      released = true;
     }
+    // The member waiting for these partitions claims them on its next beat: make that now.
+    if (released) this.#o.announce();
   }
 
   async #round(): Promise<number> {

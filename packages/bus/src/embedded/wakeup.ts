@@ -1,4 +1,5 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Wakes idle consumers when another process appends to the log, through inotify on the
@@ -8,6 +9,7 @@ import { type FSWatcher, watch } from 'node:fs';
 export class Wakeup {
   #generation = 0;
   #waiters = new Set<() => void>();
+  #listeners = new Set<() => void>();
   #watcher: FSWatcher;
 
   constructor(dir: string, fileName: string) {
@@ -26,6 +28,18 @@ export class Wakeup {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
     for (const wake of waiters) wake();
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Calls `listener` on every notification until the returned function is called. */
+  listen(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Tells every watcher of this folder, in any process, that `fileName` changed. */
+  static touch(dir: string, fileName: string): void {
+    writeFileSync(join(dir, fileName), String(Date.now()));
   }
 
   /** Resolves on the next notification after `seen`, or after `timeoutMs`. */

@@ -1,0 +1,41 @@
+export { type App, type BuildAppOptions, buildApp } from './app.ts';
+export {
+  type BaseConfig,
+  baseConfigSchema,
+  ConfigError,
+  type ConfigIssue,
+  extendConfig,
+  LOG_LEVELS,
+  loadConfig,
+} from './config.ts';
+export { type ErrorBody, errorBody, resolveError } from './error-handler.ts';
+export {
+  AppError,
+  type AppErrorOptions,
+  asHttpErrorLike,
+  BadRequestError,
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  type HttpErrorLike,
+  NotFoundError,
+  UnauthorizedError,
+  UnavailableError,
+} from './errors.ts';
+export { createHealth, type HealthControl, type ReadyCheck } from './health.ts';
+export { createLogger, type Logger } from './logger.ts';
+export {
+  type Resource,
+  type RunnableApp,
+  type RunningService,
+  type RunServiceOptions,
+  runService,
+} from './run.ts';
+export {
+  currentTraceparent,
+  formatTraceparent,
+  newTraceContext,
+  parseTraceparent,
+  type TraceContext,
+  traceContext,
+} from './trace.ts';

@@ -1,0 +1,125 @@
+/**
+ * The process side of a service: listen, and on SIGTERM shut down in the order that loses no
+ * work — stop being ready, drain HTTP, then close what the requests were using, newest first.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
+import type { HealthControl } from './health.ts';
+
+export interface Resource {
+  name: string;
+  close(): Promise<void> | void;
+}
+
+/** The parts of an app runService uses (any buildApp() result fits). */
+export interface RunnableApp {
+  listen(opts: { host: string; port: number }): Promise<string>;
+  close(): PromiseLike<unknown>;
+  health: HealthControl;
+  log: FastifyBaseLogger;
+  server: Server;
+}
+
+export interface RunServiceOptions {
+  app: RunnableApp;
+  host: string;
+  port: number;
+  /** In the order they were opened; closed in reverse, after HTTP has drained. */
+  resources?: Resource[];
+  /** After this, a signalled shutdown gives up and exits 1. */
+  shutdownTimeoutMs?: number;
+  /**
+   * Time between turning readiness DOWN and refusing connections, for a load balancer that only
+   * learns from readiness probes (Kubernetes endpoints). 0 for a local run.
+   */
+  drainDelayMs?: number;
+}
+
+export interface RunningService {
+  address: string;
+  port: number;
+  /** The same shutdown a signal runs, without exiting; rejects if any step failed. */
+  stop(): Promise<void>;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+export async function runService(opts: RunServiceOptions): Promise<RunningService> {
+  const { app, resources = [], shutdownTimeoutMs = 10_000, drainDelayMs = 0 } = opts;
+  const log = app.log;
+
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    // Whatever the caller opened for us must not outlive a service that never started.
+    await closeResources(resources, log);
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  log.info({ address: url }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= shutdown();
+    return stopping;
+  };
+
+  async function shutdown(): Promise<void> {
+    const failures: unknown[] = [];
+    app.health.setReady(false);
+    if (drainDelayMs > 0) await new Promise((r) => setTimeout(r, drainDelayMs));
+    try {
+      // Stops accepting connections, closes idle keep-alive ones, waits for in-flight requests.
+      await app.close();
+    } catch (err) {
+      failures.push(err);
+      log.error({ err }, 'HTTP server did not close cleanly');
+    }
+    failures.push(...(await closeResources(resources, log)));
+    for (const s of SIGNALS) process.off(s, onSignal);
+    if (failures.length > 0) throw new AggregateError(failures, 'shutdown finished with errors');
+    log.info('shut down');
+  }
+
+  let signalled = false;
+  function onSignal(signal: NodeJS.Signals): void {
+    if (signalled) {
+      // The operator insists: do not wait for stuck requests.
+      log.error({ signal }, 'second signal during shutdown, exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error({ shutdownTimeoutMs }, 'shutdown timed out, exiting');
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    // Kept referenced on purpose: it must fire even if a close() hangs on a promise alone.
+    void timer;
+  }
+  for (const s of SIGNALS) process.on(s, onSignal);
+
+  return { address: url, port: address.port, stop };
+}
+
+/** Reverse order: a resource may use the ones opened before it (outbox relay → store). */
+async function closeResources(resources: Resource[], log: FastifyBaseLogger): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const r of [...resources].reverse()) {
+    try {
+      await r.close();
+      log.info({ resource: r.name }, 'closed');
+    } catch (err) {
+      // Keep going: one stuck resource must not leave the others (and their data) unflushed.
+      failures.push(err);
+      log.error({ err, resource: r.name }, 'failed to close');
+    }
+  }
+  return failures;
+}
