@@ -3,7 +3,7 @@
 //   --events N     events for the throughput phase (default 200000)
 //   --seconds S    duration of the fixed-rate lag phase (default 10)
 //   --idle S       seconds to sample ten idle consumer processes' CPU (default 10)
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,8 @@ const { values: args } = parseArgs({
 });
 
 function openEngine(dir: string): EventBus {
-  if (args.engine !== 'embedded') throw new Error(`--engine ${args.engine}: only embedded is available so far`);
+  if (args.engine !== 'embedded')
+    throw new Error(`--engine ${args.engine}: only embedded is available so far`);
   return createEmbeddedBus({ dir });
 }
 
@@ -45,25 +46,32 @@ function message(seq: number): EventMessage {
 
 async function producer(dir: string): Promise<void> {
   const bus = openEngine(dir);
-  process.on('message', async (command: { phase: 'burst'; count: number } | { phase: 'rate'; perSecond: number; seconds: number }) => {
-    let seq = 0;
-    if (command.phase === 'burst') {
-      for (let sent = 0; sent < command.count; sent += 1000) {
-        await bus.publish(Array.from({ length: Math.min(1000, command.count - sent) }, () => message(seq++)));
+  process.on(
+    'message',
+    async (
+      command: { phase: 'burst'; count: number } | { phase: 'rate'; perSecond: number; seconds: number },
+    ) => {
+      let seq = 0;
+      if (command.phase === 'burst') {
+        for (let sent = 0; sent < command.count; sent += 1000) {
+          await bus.publish(
+            Array.from({ length: Math.min(1000, command.count - sent) }, () => message(seq++)),
+          );
+        }
+      } else {
+        // 1,000 events/s as ten events every 10 ms, scheduled against the clock so drift does not add up.
+        const start = performance.now();
+        const ticks = (command.perSecond / 10) * command.seconds;
+        for (let tick = 0; tick < ticks; tick++) {
+          const due = start + tick * 10;
+          const wait = due - performance.now();
+          if (wait > 0) await sleep(wait);
+          await bus.publish(Array.from({ length: 10 }, () => message(seq++)));
+        }
       }
-    } else {
-      // 1,000 events/s as ten events every 10 ms, scheduled against the clock so drift does not add up.
-      const start = performance.now();
-      const ticks = (command.perSecond / 10) * command.seconds;
-      for (let tick = 0; tick < ticks; tick++) {
-        const due = start + tick * 10;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        await bus.publish(Array.from({ length: 10 }, () => message(seq++)));
-      }
-    }
-    process.send!({ done: true });
-  });
+      process.send!({ done: true });
+    },
+  );
   process.send!({ ready: true });
 }
 
@@ -110,7 +118,9 @@ function ask<T>(child: ChildProcess, command: object): Promise<T> {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+    : Number.NaN;
 }
 
 function cpuTicks(pid: number): number {
@@ -120,7 +130,9 @@ function cpuTicks(pid: number): number {
 
 async function waitForCount(child: ChildProcess, expected: number) {
   for (;;) {
-    const report = await ask<{ count: number; first: number; last: number; lags: number[] }>(child, { report: true });
+    const report = await ask<{ count: number; first: number; last: number; lags: number[] }>(child, {
+      report: true,
+    });
     if (report.count >= expected) return report;
     await sleep(50);
   }
@@ -154,7 +166,9 @@ async function main(): Promise<void> {
     console.error(`idle: ten consumer processes for ${idleSeconds} s…`);
     // A log of their own, so they have no backlog to catch up on: only idle cost is measured.
     const idleDir = join(dir, 'idle');
-    const idle = await Promise.all(Array.from({ length: 10 }, (_, i) => start('consumer', idleDir, `idle-${i}`)));
+    const idle = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => start('consumer', idleDir, `idle-${i}`)),
+    );
     await sleep(2000); // let start-up work settle
     const before = idle.map((c) => cpuTicks(c.pid!));
     await sleep(idleSeconds * 1000);
@@ -169,7 +183,12 @@ async function main(): Promise<void> {
         engine: args.engine,
         events,
         eventsPerSecond,
-        lagAt1000PerSecond: { events: lags.length, p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99), maxMs: lags.at(-1) },
+        lagAt1000PerSecond: {
+          events: lags.length,
+          p50Ms: percentile(lags, 50),
+          p99Ms: percentile(lags, 99),
+          maxMs: lags.at(-1),
+        },
         idleTenConsumersCpuPercent: idleCpuPercent,
         targets: { eventsPerSecond: 20000, lagP99Ms: 50, idleCpuPercent: 1 },
       }),

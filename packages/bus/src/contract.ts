@@ -8,7 +8,11 @@ import type { DeliveredEvent, EventBus, EventMessage } from './port.ts';
  * engine each call (as separate processes would have): they must see one another's events
  * and share consumer groups.
  */
-export function busContract(engine: string, open: () => Promise<EventBus>, options: { settleMs?: number } = {}): void {
+export function busContract(
+  engine: string,
+  open: () => Promise<EventBus>,
+  options: { settleMs?: number } = {},
+): void {
   const opened: EventBus[] = [];
   const bus = async () => {
     const instance = await open();
@@ -62,7 +66,9 @@ export function busContract(engine: string, open: () => Promise<EventBus>, optio
       await first.done;
       await first.close();
       for (let batch = 0; batch < 10; batch++) {
-        await producer.publish(range(100).map((i) => event(topic, `k${i % 5}`, 'Step', { seq: batch * 100 + i })));
+        await producer.publish(
+          range(100).map((i) => event(topic, `k${i % 5}`, 'Step', { seq: batch * 100 + i })),
+        );
       }
       const again = collect(await bus(), topic, 'late', 1000);
       const got = await again.done;
@@ -91,10 +97,16 @@ export function busContract(engine: string, open: () => Promise<EventBus>, optio
           }),
         ),
       );
-      await waitFor(() => subscriptions.every((s) => s.assigned().length > 0), settleMs * 4, 'every member assigned');
+      await waitFor(
+        () => subscriptions.every((s) => s.assigned().length > 0),
+        settleMs * 4,
+        'every member assigned',
+      );
       const total = 900;
       for (let batch = 0; batch < 9; batch++) {
-        await producer.publish(range(100).map((i) => event(topic, `order-${batch * 100 + i}`, 'Decorated', {})));
+        await producer.publish(
+          range(100).map((i) => event(topic, `order-${batch * 100 + i}`, 'Decorated', {})),
+        );
       }
       await waitFor(() => seen.size === total, 10_000, 'all events handled');
       await sleep(200);
@@ -116,7 +128,11 @@ export function busContract(engine: string, open: () => Promise<EventBus>, optio
       };
       const one = await (await bus()).subscribe({ topic, group: 'g', handler });
       const two = await (await bus()).subscribe({ topic, group: 'g', handler });
-      await waitFor(() => one.assigned().length > 0 && two.assigned().length > 0, settleMs * 4, 'both assigned');
+      await waitFor(
+        () => one.assigned().length > 0 && two.assigned().length > 0,
+        settleMs * 4,
+        'both assigned',
+      );
       const total = 2000;
       const publishing = (async () => {
         for (let batch = 0; batch < 20; batch++) {
@@ -128,7 +144,11 @@ export function busContract(engine: string, open: () => Promise<EventBus>, optio
       await one.close();
       await publishing;
       await waitFor(() => seen.size === total, settleMs * 8, 'every event handled by the remaining member');
-      assert.equal([...seen.values()].filter((n) => n > 1).length, 0, 'a clean leave hands over without duplicates');
+      assert.equal(
+        [...seen.values()].filter((n) => n > 1).length,
+        0,
+        'a clean leave hands over without duplicates',
+      );
       await two.close();
     });
 
@@ -195,7 +215,10 @@ export function assertPerKeyOrder(events: readonly DeliveredEvent[]): void {
   const last = new Map<string, number>();
   for (const e of events) {
     const seq = e.data.seq as number;
-    assert.ok((last.get(e.key) ?? Number.NEGATIVE_INFINITY) < seq, `key ${e.key}: ${seq} after ${last.get(e.key)}`);
+    assert.ok(
+      (last.get(e.key) ?? Number.NEGATIVE_INFINITY) < seq,
+      `key ${e.key}: ${seq} after ${last.get(e.key)}`,
+    );
     last.set(e.key, seq);
   }
 }

@@ -42,7 +42,8 @@ export function fromWire(
     throw new MalformedEventError(`event ${fallbackId} on ${topic} is not a JSON object`);
   }
   const fields = body as Record<string, unknown>;
-  const type = unquote(wire.headers.type) ?? (typeof fields.eventType === 'string' ? fields.eventType : undefined);
+  const type =
+    unquote(wire.headers.type) ?? (typeof fields.eventType === 'string' ? fields.eventType : undefined);
   if (!type) throw new MalformedEventError(`event ${fallbackId} on ${topic} has no type`);
   const data: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) if (!ENVELOPE_FIELDS.has(name)) data[name] = value;

@@ -10,7 +10,9 @@ export async function openBus(
   url: string | undefined,
   defaults: { dataDir: string } & Partial<EmbeddedBusOptions>,
 ): Promise<EventBus> {
-  if (!url || url === 'embedded') return createEmbeddedBus({ ...defaults, dir: resolve(defaults.dataDir, 'bus') });
-  if (url.startsWith('embedded:')) return createEmbeddedBus({ ...defaults, dir: resolve(url.slice('embedded:'.length)) });
+  if (!url || url === 'embedded')
+    return createEmbeddedBus({ ...defaults, dir: resolve(defaults.dataDir, 'bus') });
+  if (url.startsWith('embedded:'))
+    return createEmbeddedBus({ ...defaults, dir: resolve(url.slice('embedded:'.length)) });
   throw new Error(`BUS_URL ${url}: unknown engine (expected embedded:<dir>)`);
 }

@@ -32,6 +32,14 @@ export {
   runService,
 } from './run.ts';
 export {
+  type BuiltService,
+  buildService,
+  type RecordEvents,
+  type ServiceContext,
+  type ServiceDefinition,
+  startService,
+} from './service.ts';
+export {
   currentTraceparent,
   formatTraceparent,
   newTraceContext,

@@ -48,7 +48,10 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
         .executeTakeFirst();
       if (seen) return 'duplicate' as const;
       // The primary key makes a racing replica's insert fail, so its transaction rolls back.
-      await inbox.insertInto('bounded_inbox').values({ grp: options.group, event_id: event.id, handled_at: Date.now() }).execute();
+      await inbox
+        .insertInto('bounded_inbox')
+        .values({ grp: options.group, event_id: event.id, handled_at: Date.now() })
+        .execute();
       await handler(event, trx);
       return 'handled' as const;
     });
@@ -75,7 +78,11 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
     };
     await options.store.transaction(async (trx) => {
       const parked = messaging(trx);
-      await parked.deleteFrom('bounded_parked').where('grp', '=', row.grp).where('event_id', '=', row.event_id).execute();
+      await parked
+        .deleteFrom('bounded_parked')
+        .where('grp', '=', row.grp)
+        .where('event_id', '=', row.event_id)
+        .execute();
       await parked.insertInto('bounded_parked').values(row).execute();
     });
     options.onParked?.(event, error);
@@ -119,7 +126,8 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
         offset: Number(row.offset),
       };
       const handler = options.handlers[event.type];
-      if (!handler) throw new ParkedEventNotReplayable(eventId, `no handler for ${event.type} in ${options.group}`);
+      if (!handler)
+        throw new ParkedEventNotReplayable(eventId, `no handler for ${event.type} in ${options.group}`);
       let outcome: 'handled' | 'duplicate';
       try {
         outcome = await once(event, handler);

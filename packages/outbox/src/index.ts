@@ -1,12 +1,12 @@
-export { messagingMigrations, messaging, type MessagingTables } from './tables.ts';
-export { createOutbox, type Outbox, type NewEvent } from './outbox.ts';
-export { OutboxRelay, type RelayOptions } from './relay.ts';
 export {
+  type ConsumerOptions,
+  type IdempotentConsumer,
   idempotentConsumer,
   ParkedEventNotFound,
   ParkedEventNotReplayable,
-  type ConsumerOptions,
-  type IdempotentConsumer,
   type PolicyHandler,
 } from './consumer.ts';
+export { createOutbox, type NewEvent, type Outbox } from './outbox.ts';
 export { listParked, type ParkedEvent } from './parked.ts';
+export { OutboxRelay, type RelayOptions } from './relay.ts';
+export { type MessagingTables, messaging, messagingMigrations } from './tables.ts';

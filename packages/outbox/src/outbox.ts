@@ -16,7 +16,11 @@ export interface Outbox {
    * Writes events in the caller's transaction, so they commit with the state change or not
    * at all. The relay publishes them after commit.
    */
-  record(trx: Kysely<any>, events: readonly NewEvent[], context?: { traceparent?: string }): Promise<EventMessage[]>;
+  record(
+    trx: Kysely<any>,
+    events: readonly NewEvent[],
+    context?: { traceparent?: string },
+  ): Promise<EventMessage[]>;
 }
 
 export function createOutbox(options: {

@@ -17,7 +17,11 @@ export interface ParkedEvent {
 
 /** The events a service's consumers parked, oldest first, for an operator to inspect. */
 export async function listParked(store: Store<any>): Promise<ParkedEvent[]> {
-  const rows = await messaging(store.db).selectFrom('bounded_parked').selectAll().orderBy('parked_at').execute();
+  const rows = await messaging(store.db)
+    .selectFrom('bounded_parked')
+    .selectAll()
+    .orderBy('parked_at')
+    .execute();
   return rows.map((row) => ({
     group: row.grp,
     eventId: row.event_id,

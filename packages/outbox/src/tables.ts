@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, keyText, withSerialKey } from '@bounded/store';
+import { type Kysely, keyText, type Migration, withSerialKey } from '@bounded/store';
 
 /** The runtime's own tables, living in each service's database next to its aggregates. */
 export interface MessagingTables {

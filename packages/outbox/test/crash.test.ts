@@ -2,15 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertPerKeyOrder } from '@bounded/bus/contract';
-import { type Tables, openWorld } from './fixtures/world.ts';
+import { openWorld, type Tables } from './fixtures/world.ts';
 import { startFixture } from './processes.ts';
 
 function place() {
   const dir = mkdtempSync(join(tmpdir(), 'bounded-crash-'));
-  return { busDir: join(dir, 'bus'), producerDb: `sqlite:${join(dir, 'order.db')}`, consumerDb: `sqlite:${join(dir, 'store.db')}` };
+  return {
+    busDir: join(dir, 'bus'),
+    producerDb: `sqlite:${join(dir, 'order.db')}`,
+    consumerDb: `sqlite:${join(dir, 'store.db')}`,
+  };
 }
 
 async function effects(dbUrl: string) {
@@ -22,7 +26,10 @@ async function effects(dbUrl: string) {
 
 async function countRows(dbUrl: string, table: 'orders' | 'effects'): Promise<number> {
   const { store, bus } = await openWorld(join(tmpdir(), 'unused-bus'), dbUrl);
-  const { n } = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   await Promise.all([store.close(), bus.close()]);
   return Number(n);
 }
@@ -96,7 +103,8 @@ describe('crash safety (real processes, kill -9)', () => {
     await waitUntil(
       async () => members.every((m) => lastAssigned(m.output).length > 0),
       30_000,
-      () => `all three assigned: ${members.map((m) => `[${lastAssigned(m.output)}] exit=${m.process.exitCode}`)}`,
+      () =>
+        `all three assigned: ${members.map((m) => `[${lastAssigned(m.output)}] exit=${m.process.exitCode}`)}`,
     );
     const held = startFixture('producer.ts', [busDir, producerDb, 'hold', '900']);
     await held.waitFor(/committed/);
@@ -108,7 +116,9 @@ describe('crash safety (real processes, kill -9)', () => {
       () => `900 effects: ${members.map((m) => `[${lastAssigned(m.output)}] exit=${m.process.exitCode}`)}`,
     );
     const outputs = await Promise.all(members.map((m) => m.terminate()));
-    const delivered = outputs.map((lines) => Number(lines.find((l) => l.startsWith('delivered'))!.split(' ')[1]));
+    const delivered = outputs.map((lines) =>
+      Number(lines.find((l) => l.startsWith('delivered'))!.split(' ')[1]),
+    );
     const rows = await effects(consumerDb);
     assertEachOnce(rows, 900);
     assert.equal(
@@ -144,7 +154,11 @@ function lastAssigned(output: string[]): string {
   return line ? line.slice('assigned '.length).trim() : '';
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000, what = () => 'condition'): Promise<void> {
+async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  what = () => 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);

@@ -20,7 +20,10 @@ test('a poison event is parked, its partition keeps flowing, and replay after th
     handlers: {
       Ordered: async (e, trx) => {
         if (e.data.poison && broken) throw new Error('flower stock table is missing');
-        await trx.insertInto('effects').values({ event_id: e.id, event_key: e.key, seq_no: Number(e.data.seq), pid: 0 }).execute();
+        await trx
+          .insertInto('effects')
+          .values({ event_id: e.id, event_key: e.key, seq_no: Number(e.data.seq), pid: 0 })
+          .execute();
         handled.push(Number(e.data.seq));
       },
     },

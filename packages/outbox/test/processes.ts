@@ -11,9 +11,13 @@ export interface Child {
 
 /** Starts a fixture script as a real process (node + tsx), collecting its stdout lines. */
 export function startFixture(name: string, args: string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', name), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'fixtures', name), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const output: string[] = [];
   const listeners = new Set<() => void>();
   let buffered = '';

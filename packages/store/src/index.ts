@@ -1,3 +1,3 @@
-export { openStore, StoreConfigError, type Store, type DialectName } from './open.ts';
-export { dialectOf, withSerialKey, keyText } from './schema.ts';
 export type { Kysely, Migration } from 'kysely';
+export { type DialectName, openStore, type Store, StoreConfigError } from './open.ts';
+export { dialectOf, keyText, withSerialKey } from './schema.ts';

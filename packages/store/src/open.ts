@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  type Dialect as KyselyDialect,
   Kysely,
+  type Dialect as KyselyDialect,
   type Migration,
   Migrator,
   MysqlDialect,
@@ -57,7 +57,9 @@ export async function openStore<DB>(url: string): Promise<Store<DB>> {
       const { error, results } = await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-        throw new Error(`migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`, { cause: error });
+        throw new Error(`migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`, {
+          cause: error,
+        });
       }
     },
     isOpen: () => open,
@@ -98,7 +100,10 @@ async function dialectFor(url: string): Promise<{ dialect: DialectName; kysely: 
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { default: pg } = await import('pg');
-    return { dialect: 'postgres', kysely: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) };
+    return {
+      dialect: 'postgres',
+      kysely: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+    };
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     const mysql = await import('mysql2');

@@ -1,4 +1,4 @@
-import { type CreateTableBuilder, type Kysely, PostgresAdapter, MysqlAdapter } from 'kysely';
+import { type CreateTableBuilder, type Kysely, MysqlAdapter, PostgresAdapter } from 'kysely';
 import type { DialectName } from './open.ts';
 
 /** Which database a migration runs on: migrations receive only a Kysely handle. */
@@ -23,4 +23,3 @@ export function withSerialKey<T extends string>(
 
 /** Text that fits in an index on every dialect (MySQL cannot index unbounded TEXT). */
 export const keyText = 'varchar(255)' as const;
-

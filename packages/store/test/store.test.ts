@@ -39,7 +39,10 @@ test('migrations apply once, in order, and are remembered across opens', async (
   const store = await openStore<Tables>(url);
   await store.migrate(migrations);
   await store.migrate(migrations);
-  await store.db.insertInto('item').values([{ name: 'a' }, { name: 'b' }]).execute();
+  await store.db
+    .insertInto('item')
+    .values([{ name: 'a' }, { name: 'b' }])
+    .execute();
   await store.close();
   const again = await openStore<Tables>(url);
   await again.migrate(migrations);

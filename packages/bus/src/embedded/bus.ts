@@ -25,7 +25,10 @@ export interface EmbeddedBusOptions {
   /** Events older than this are dropped when a bus opens (default 7 days). */
   readonly retentionMs?: number;
   /** Told when a handler throws; the bus retries the same event with backoff. */
-  readonly onHandlerError?: (error: unknown, event: { topic: string; partition: number; offset: number }) => void;
+  readonly onHandlerError?: (
+    error: unknown,
+    event: { topic: string; partition: number; offset: number },
+  ) => void;
 }
 
 const LOG_FILE = 'log.db';
@@ -77,7 +80,12 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
             {
               key: stored.key,
               value: stored.value,
-              headers: { type: stored.type, id: stored.id, source: stored.source ?? undefined, traceparent: stored.traceparent ?? undefined },
+              headers: {
+                type: stored.type,
+                id: stored.id,
+                source: stored.source ?? undefined,
+                traceparent: stored.traceparent ?? undefined,
+              },
             },
             stored.id,
           ),

@@ -40,14 +40,18 @@ export class GroupCoordinator {
   /** Renews this member's lease, evicts dead members and claims what the assignment gives it. */
   heartbeat(group: string, topic: string, member: string, partitions: number, now = Date.now()): Membership {
     const run = this.#db.transaction((): Membership => {
-      let changed = !this.#sql('SELECT 1 FROM members WHERE grp = ? AND topic = ? AND member = ?').get(group, topic, member);
+      let changed = !this.#sql('SELECT 1 FROM members WHERE grp = ? AND topic = ? AND member = ?').get(
+        group,
+        topic,
+        member,
+      );
       this.#sql(
-          `INSERT INTO members (grp, topic, member, pid, expires_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO members (grp, topic, member, pid, expires_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (grp, topic, member) DO UPDATE SET expires_at = excluded.expires_at`,
-        )
-        .run(group, topic, member, process.pid, now + this.#sessionMs);
-      const members = this.#sql('SELECT member, pid, expires_at FROM members WHERE grp = ? AND topic = ? ORDER BY member')
-        .all(group, topic) as Array<{ member: string; pid: number; expires_at: number }>;
+      ).run(group, topic, member, process.pid, now + this.#sessionMs);
+      const members = this.#sql(
+        'SELECT member, pid, expires_at FROM members WHERE grp = ? AND topic = ? ORDER BY member',
+      ).all(group, topic) as Array<{ member: string; pid: number; expires_at: number }>;
       const live: string[] = [];
       for (const row of members) {
         if (row.member === member || (row.expires_at > now && processAlive(row.pid))) live.push(row.member);
@@ -58,7 +62,10 @@ export class GroupCoordinator {
       }
       const owners = new Map(
         (
-          this.#sql('SELECT partition, member FROM owners WHERE grp = ? AND topic = ?').all(group, topic) as Array<{
+          this.#sql('SELECT partition, member FROM owners WHERE grp = ? AND topic = ?').all(
+            group,
+            topic,
+          ) as Array<{
             partition: number;
             member: string;
           }>
@@ -94,14 +101,16 @@ export class GroupCoordinator {
   /** Commits a position, fenced: false when this member no longer owns the partition. */
   commit(group: string, topic: string, partition: number, member: string, nextOffset: number): boolean {
     const run = this.#db.transaction((): boolean => {
-      const owner = this.#sql('SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?')
-        .get(group, topic, partition) as { member: string } | undefined;
+      const owner = this.#sql('SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?').get(
+        group,
+        topic,
+        partition,
+      ) as { member: string } | undefined;
       if (owner?.member !== member) return false;
       this.#sql(
-          `INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+        `INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
            ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
-        )
-        .run(group, topic, partition, nextOffset);
+      ).run(group, topic, partition, nextOffset);
       return true;
     });
     return run.immediate();

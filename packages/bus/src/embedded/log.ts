@@ -94,8 +94,9 @@ export class EventLog {
       this.#db
         .prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)')
         .run(topic, this.#defaultPartitions);
-      count = (this.#db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic) as { partitions: number })
-        .partitions;
+      count = (
+        this.#db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic) as { partitions: number }
+      ).partitions;
       this.#partitions.set(topic, count);
     }
     return count;

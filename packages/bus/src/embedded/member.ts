@@ -85,7 +85,8 @@ export class GroupMember {
     const gained = [...owned].some((p) => !this.#owned.has(p));
     const toRelease = [...owned].some((p) => !desired.has(p));
     for (const partition of owned) {
-      if (!this.#owned.has(partition)) this.#positions.set(partition, this.#o.groups.position(this.#o.group, this.#o.topic, partition));
+      if (!this.#owned.has(partition))
+        this.#positions.set(partition, this.#o.groups.position(this.#o.group, this.#o.topic, partition));
     }
     this.#owned = owned;
     this.#desired = desired;
@@ -152,7 +153,11 @@ export class GroupMember {
         await this.#o.handler(event);
         return true;
       } catch (error) {
-        this.#o.onHandlerError?.(error, { topic: this.#o.topic, partition: stored.partition, offset: stored.offset });
+        this.#o.onHandlerError?.(error, {
+          topic: this.#o.topic,
+          partition: stored.partition,
+          offset: stored.offset,
+        });
         await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
       }
     }

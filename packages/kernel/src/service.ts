@@ -1,0 +1,237 @@
+/**
+ * The composition root every service shares: config → store (+ migrations) → bus → outbox
+ * relay → the service's routes and policies → consumer group. A service declares what is its
+ * own (name, topic, migrations, setup); everything with a side effect is wired here.
+ */
+
+import { type EventBus, openBus } from '@bounded/bus';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from '@bounded/http-client';
+import {
+  createOutbox,
+  type IdempotentConsumer,
+  idempotentConsumer,
+  listParked,
+  messagingMigrations,
+  type NewEvent,
+  OutboxRelay,
+  type PolicyHandler,
+} from '@bounded/outbox';
+import { type Kysely, type Migration, openStore, type Store } from '@bounded/store';
+import type { Static, TObject } from '@sinclair/typebox';
+import { Gauge } from 'prom-client';
+import { type App, buildApp } from './app.ts';
+import { type BaseConfig, baseConfigSchema, extendConfig, loadConfig } from './config.ts';
+import { NotFoundError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { type Resource, type RunningService, runService } from './run.ts';
+
+export interface ServiceDefinition<DB, C extends TObject = TObject> {
+  /** Service name: consumer group, event `source`, database file name. */
+  readonly name: string;
+  /** The system's topic (= system name). */
+  readonly topic: string;
+  /** Extra env vars this service reads, with their defaults. */
+  readonly config?: C;
+  readonly migrations: Record<string, Migration>;
+  /** Registers routes on ctx.app and policies with ctx.policies; runs before the port opens. */
+  setup(ctx: ServiceContext<DB, BaseConfig & Static<C>>): void | Promise<void>;
+}
+
+/** Records the events a command decided, in the command's transaction. */
+export type RecordEvents = (events: readonly NewEvent[]) => Promise<void>;
+
+export interface ServiceContext<DB, Config> {
+  readonly name: string;
+  readonly app: App;
+  readonly config: Config;
+  readonly store: Store<DB>;
+  readonly bus: EventBus;
+  readonly log: Logger;
+  /**
+   * Runs a command: one transaction for the state change and the events it records, then
+   * wakes the outbox relay. `traceparent` links the events to the request that caused them.
+   */
+  command<T>(work: (trx: Kysely<DB>, record: RecordEvents) => Promise<T>, traceparent?: string): Promise<T>;
+  /** Subscribes this service's consumer group to the topic with these handlers (once). */
+  policies(
+    handlers: Readonly<
+      Record<
+        string,
+        (event: Parameters<PolicyHandler<DB>>[0], trx: Kysely<DB>, record: RecordEvents) => Promise<void>
+      >
+    >,
+  ): void;
+  /** A sync dependency: timeout, breaker, bulkhead; closed with the service; state in /metrics. */
+  httpClient(options: HttpClientOptions): HttpClient;
+  /** Something to close on shutdown (closed in reverse order of registration). */
+  onClose(resource: Resource): void;
+}
+
+export interface BuiltService<DB> {
+  readonly app: App;
+  readonly context: ServiceContext<DB, BaseConfig>;
+  /** Opens the consumer group and the relay (listening is the caller's: inject() or runService). */
+  start(): Promise<void>;
+  /** Closes everything, newest first (what runService does on SIGTERM after HTTP drained). */
+  readonly resources: Resource[];
+  close(): Promise<void>;
+}
+
+/** Builds a service from its definition and environment, without opening a port. */
+export async function buildService<DB, C extends TObject>(
+  definition: ServiceDefinition<DB, C>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<BuiltService<DB>> {
+  const schema = definition.config ? extendConfig(definition.config) : baseConfigSchema;
+  const config = loadConfig(schema, { SERVICE_NAME: definition.name, ...env }) as BaseConfig & Static<C>;
+  const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const systemDir = `${config.DATA_DIR}/${definition.topic}`;
+  const resources: Resource[] = [];
+
+  const store = await openStore<DB>(config.DATABASE_URL ?? `sqlite:${systemDir}/${definition.name}.db`);
+  resources.push({ name: 'store', close: () => store.close() });
+  await store.migrate({ ...messagingMigrations, ...definition.migrations });
+  const bus = await openBus(config.BUS_URL, {
+    dataDir: systemDir,
+    onHandlerError: (error, at) => log.error({ err: error, ...at }, 'event handler failed; retrying'),
+  });
+  resources.push({ name: 'bus', close: () => bus.close() });
+  const relay = new OutboxRelay({
+    store,
+    bus,
+    onError: (error) => log.error({ err: error }, 'outbox relay failed'),
+  });
+  resources.push({
+    name: 'outbox relay',
+    close: async () => {
+      await relay.stop();
+      await relay.drain();
+    },
+  });
+
+  let started = false;
+  const app = buildApp({ name: config.SERVICE_NAME, logger: log, ready: () => started && store.isOpen() });
+  const outbox = createOutbox({ topic: definition.topic, source: definition.name });
+  const recorder =
+    (trx: Kysely<DB>, traceparent?: string): RecordEvents =>
+    async (events) => {
+      await outbox.record(trx, events, { traceparent });
+    };
+  let consumer: IdempotentConsumer | undefined;
+  const clients: Array<{ name: string; client: HttpClient }> = [];
+
+  const context: ServiceContext<DB, BaseConfig & Static<C>> = {
+    name: definition.name,
+    app,
+    config,
+    store,
+    bus,
+    log,
+    async command(work, traceparent) {
+      const result = await store.transaction((trx) => work(trx, recorder(trx, traceparent)));
+      relay.notify();
+      return result;
+    },
+    policies(handlers) {
+      if (consumer) throw new Error(`${definition.name}: policies() may be called once`);
+      const wrapped: Record<string, PolicyHandler<DB>> = {};
+      for (const [type, handle] of Object.entries(handlers)) {
+        wrapped[type] = (event, trx) => handle(event, trx, recorder(trx, event.traceparent));
+      }
+      consumer = idempotentConsumer<DB>({
+        store,
+        group: definition.name,
+        handlers: wrapped,
+        afterCommit: () => relay.notify(),
+        onRetry: (event, error, attempt) =>
+          log.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'policy failed; retrying'),
+        onParked: (event, error) =>
+          log.error(
+            { err: error, eventId: event.id, type: event.type },
+            'policy keeps failing; event parked',
+          ),
+      });
+    },
+    httpClient(options) {
+      const client = createHttpClient(options);
+      clients.push({ name: options.name, client });
+      resources.push({ name: `http client ${options.name}`, close: () => client.close() });
+      return client;
+    },
+    onClose(resource) {
+      resources.push(resource);
+    },
+  };
+  await definition.setup(context);
+  installOperations(app, { store, relay, clients, consumer: () => consumer });
+
+  return {
+    app,
+    context,
+    resources,
+    async start() {
+      relay.start();
+      if (consumer) {
+        const subscription = await bus.subscribe({
+          topic: definition.topic,
+          group: definition.name,
+          handler: consumer.handle,
+        });
+        resources.push({ name: 'consumer group', close: () => subscription.close() });
+      }
+      started = true;
+    },
+    async close() {
+      started = false;
+      await app.close();
+      for (const resource of [...resources].reverse()) await resource.close();
+    },
+  };
+}
+
+/** Builds, starts and listens; SIGTERM shuts it down gracefully (the process entry of a service). */
+export async function startService<DB, C extends TObject>(
+  definition: ServiceDefinition<DB, C>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningService> {
+  const service = await buildService(definition, env);
+  await service.start();
+  const { HOST, PORT } = service.context.config;
+  return runService({ app: service.app, host: HOST, port: PORT, resources: service.resources });
+}
+
+/** Operator endpoints and gauges every service has: parked events, outbox backlog, breakers. */
+function installOperations(
+  app: App,
+  parts: {
+    store: Store<any>;
+    relay: OutboxRelay;
+    clients: Array<{ name: string; client: HttpClient }>;
+    consumer: () => IdempotentConsumer | undefined;
+  },
+): void {
+  app.get('/admin/parked', async () => ({ parked: await listParked(parts.store) }));
+  app.post<{ Params: { eventId: string } }>('/admin/parked/:eventId/replay', async (request) => {
+    const consumer = parts.consumer();
+    if (!consumer) throw new NotFoundError('PARKED_EVENT.NOT_FOUND', 'this service has no consumer group');
+    return { eventId: request.params.eventId, outcome: await consumer.replay(request.params.eventId) };
+  });
+  new Gauge({
+    name: 'outbox_backlog',
+    help: 'Events committed but not yet published',
+    registers: [app.metrics],
+    async collect() {
+      this.set(await parts.relay.backlog());
+    },
+  });
+  new Gauge({
+    name: 'circuit_breaker_open',
+    help: '1 when the breaker of a sync dependency is open (half-open counts as open)',
+    labelNames: ['dependency'],
+    registers: [app.metrics],
+    collect() {
+      for (const { name, client } of parts.clients)
+        this.set({ dependency: name }, client.breakerState === 'closed' ? 0 : 1);
+    },
+  });
+}
