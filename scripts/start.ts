@@ -4,7 +4,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', 'systems');
-const systems = existsSync(root) ? readdirSync(root).filter((name) => existsSync(join(root, name, 'system.ts'))) : [];
+const systems = existsSync(root)
+  ? readdirSync(root).filter((name) => existsSync(join(root, name, 'system.ts')))
+  : [];
 if (systems.length === 0) {
   console.error('No system has landed yet: only the runtime (packages/) is here. `npm test` runs its tests.');
   process.exit(1);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DeliveredEvent, type EventHandler, MALFORMED_EVENT_TYPE } from '@bounded/bus';
 import type { Kysely, Store } from '@bounded/store';
-import { messaging } from './tables.ts';
+import { messageOf, messaging, storedMessage } from './tables.ts';
 
 /** A policy: reacts to one event type inside the consumer's transaction. */
 export type PolicyHandler<DB> = (event: DeliveredEvent, trx: Kysely<DB>) => Promise<void>;
@@ -63,13 +63,7 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
     const row = {
       grp: options.group,
       event_id: event.id,
-      topic: event.topic,
-      key: event.key,
-      type: event.type,
-      timestamp: event.timestamp,
-      data: JSON.stringify(event.data),
-      source: event.source ?? null,
-      traceparent: event.traceparent ?? null,
+      ...storedMessage(event),
       partition: event.partition,
       offset: event.offset,
       error: describe(error),
@@ -114,14 +108,7 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
         .executeTakeFirst();
       if (!row) throw new ParkedEventNotFound(options.group, eventId);
       const event: DeliveredEvent = {
-        id: row.event_id,
-        topic: row.topic,
-        key: row.key,
-        type: row.type,
-        timestamp: Number(row.timestamp),
-        data: JSON.parse(row.data),
-        source: row.source ?? undefined,
-        traceparent: row.traceparent ?? undefined,
+        ...messageOf(row.event_id, row),
         partition: row.partition,
         offset: Number(row.offset),
       };

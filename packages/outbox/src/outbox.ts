@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMessage } from '@bounded/bus';
 import type { Kysely } from '@bounded/store';
-import { messaging } from './tables.ts';
+import { messaging, storedMessage } from './tables.ts';
 
 /** What a command decides to announce: the envelope is filled in by the outbox. */
 export interface NewEvent {
@@ -47,18 +47,7 @@ export function createOutbox(options: {
       }));
       await messaging(trx)
         .insertInto('bounded_outbox')
-        .values(
-          messages.map((m) => ({
-            id: m.id,
-            topic: m.topic,
-            key: m.key,
-            type: m.type,
-            timestamp: m.timestamp,
-            data: JSON.stringify(m.data),
-            source: m.source ?? null,
-            traceparent: m.traceparent ?? null,
-          })),
-        )
+        .values(messages.map((m) => ({ id: m.id, ...storedMessage(m) })))
         .execute();
       return messages;
     },

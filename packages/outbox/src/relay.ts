@@ -1,6 +1,6 @@
 import type { EventBus, EventMessage } from '@bounded/bus';
 import type { Store } from '@bounded/store';
-import { messaging } from './tables.ts';
+import { messageOf, messaging } from './tables.ts';
 
 export interface RelayOptions {
   readonly store: Store<any>;
@@ -91,16 +91,7 @@ export class OutboxRelay {
       .limit(this.#o.batchSize)
       .execute();
     if (rows.length === 0) return 0;
-    const messages: EventMessage[] = rows.map((row) => ({
-      id: row.id,
-      topic: row.topic,
-      key: row.key,
-      type: row.type,
-      timestamp: Number(row.timestamp),
-      data: JSON.parse(row.data),
-      source: row.source ?? undefined,
-      traceparent: row.traceparent ?? undefined,
-    }));
+    const messages: EventMessage[] = rows.map((row) => messageOf(row.id, row));
     await this.#o.bus.publish(messages);
     const last = rows[rows.length - 1].seq!;
     await messaging(this.#o.store.db).deleteFrom('bounded_outbox').where('seq', '<=', last).execute();
