@@ -20,6 +20,8 @@ export const baseConfigSchema = Type.Object({
   DATA_DIR: Type.String({ default: './data' }),
   DATABASE_URL: Type.Optional(Type.String()),
   BUS_URL: Type.Optional(Type.String()),
+  // Test hooks (e.g. failing liveness on demand) exist only when asked for, never by default.
+  TEST_HOOKS: Type.Boolean({ default: false }),
 });
 
 export type BaseConfig = Static<typeof baseConfigSchema>;

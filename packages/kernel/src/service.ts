@@ -164,6 +164,7 @@ export async function buildService<DB, C extends TObject>(
   };
   await definition.setup(context);
   installOperations(app, { store, relay, clients, consumer: () => consumer });
+  if (config.TEST_HOOKS) installTestHooks(app);
 
   return {
     app,
@@ -198,6 +199,14 @@ export async function startService<DB, C extends TObject>(
   await service.start();
   const { HOST, PORT } = service.context.config;
   return runService({ app: service.app, host: HOST, port: PORT, resources: service.resources });
+}
+
+/** Lets system tests make a healthy process fail its liveness probe, as a deadlock would. */
+function installTestHooks(app: App): void {
+  app.post('/admin/test/unhealthy', async () => {
+    app.health.setLive(false);
+    return { live: false };
+  });
 }
 
 /** Operator endpoints and gauges every service has: parked events, outbox backlog, breakers. */
