@@ -1,15 +1,76 @@
-// npm start — runs every system found under systems/. The local runner (supervision, gateway,
-// CLI) is its own issue; until a system has landed there is nothing to run, and we say so.
+// npm start [-- <system> …] — runs the systems (all by default) and the auth service as
+// separate processes on their default ports, until Ctrl-C. See README "Running the systems".
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { foregroundPrinter, launch, type SystemMap } from '@bounded/runner';
 
-const root = join(import.meta.dirname, '..', 'systems');
-const systems = existsSync(root)
-  ? readdirSync(root).filter((name) => existsSync(join(root, name, 'system.ts')))
+const root = join(import.meta.dirname, '..');
+const systemsDir = join(root, 'systems');
+const available = existsSync(systemsDir)
+  ? readdirSync(systemsDir).filter((name) => existsSync(join(systemsDir, name, 'system.ts')))
   : [];
-if (systems.length === 0) {
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = asked.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`Unknown system(s): ${unknown.join(', ')}. Available: ${available.join(', ') || 'none yet'}.`);
+  process.exit(2);
+}
+const chosen = asked.length > 0 ? asked : available;
+if (chosen.length === 0) {
   console.error('No system has landed yet: only the runtime (packages/) is here. `npm test` runs its tests.');
   process.exit(1);
 }
-console.error(`Systems found (${systems.join(', ')}), but the local runner has not landed yet.`);
-process.exit(1);
+const systems: SystemMap[] = [];
+for (const name of chosen) {
+  const module = (await import(pathToFileURL(join(systemsDir, name, 'system.ts')).href)) as { system?: SystemMap };
+  if (!module.system) throw new Error(`systems/${name}/system.ts exports no \`system\` map`);
+  systems.push(module.system);
+}
+
+const env = process.env;
+const authEntry = join(root, 'packages', 'auth', 'src', 'main.ts');
+const gatewayEntry = join(root, 'packages', 'gateway', 'src', 'main.ts');
+const authPort = Number(env.AUTH_PORT ?? 8090);
+const started = Date.now();
+const launched = await launch({
+  systems,
+  dataDir: env.DATA_DIR ?? join(root, 'data'),
+  controlPort: Number(env.BOUNDED_CONTROL_PORT ?? 8000),
+  logLevel: env.LOG_LEVEL,
+  sink: foregroundPrinter({ showRequests: env.LOG_REQUESTS === '1' }),
+  progress: (ready, total) => process.stderr.write(`\rstarting: ${ready}/${total} processes ready`),
+  platform: {
+    auth: existsSync(authEntry) ? { entry: authEntry, port: authPort, env: { AUTH_DEV_USERS: env.AUTH_DEV_USERS ?? '1' } } : undefined,
+    gateway: existsSync(gatewayEntry)
+      ? {
+          entry: gatewayEntry,
+          env: (system, controlUrl) => ({
+            GATEWAY_SYSTEM: system.name,
+            GATEWAY_ROUTES: JSON.stringify(
+              system.services.flatMap((s) => (s.routes ?? []).map((r) => ({ ...r, service: s.name }))),
+            ),
+            GATEWAY_TARGETS_URL: `${controlUrl}/targets/${system.name}`,
+            AUTH_URL: `http://127.0.0.1:${authPort}`,
+          }),
+        }
+      : undefined,
+  },
+});
+process.stderr.write(`\rall ${launched.supervisor.status().length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n`);
+for (const gateway of launched.gateways) console.log(`gateway  ${gateway.system.padEnd(16)} ${gateway.url}`);
+for (const instance of launched.supervisor.status()) {
+  if (!instance.id.endsWith('/gateway')) console.log(`         ${instance.id.padEnd(32)} ${instance.url}  pid ${instance.pid}`);
+}
+console.log(`\ncontrol  ${launched.controlUrl}   (npx bounded status | stop | start | scale | restart | logs)`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write('\nstopping every process…\n');
+    await launched.stop();
+    process.exit(0);
+  });
+}

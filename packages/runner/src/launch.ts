@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { bundle } from '../../../scripts/bundle.ts';
+import { controlApp, type Gateway } from './control.ts';
+import type { LogSink } from './instance.ts';
+import { Supervisor } from './supervisor.ts';
+import { envNameOf, replicaPortRange, type SystemMap, servicePort } from './system-map.ts';
+
+export interface PlatformProcesses {
+  /** The auth service's entry and port (one for the whole platform). */
+  readonly auth?: { readonly entry: string; readonly port: number; readonly env?: Record<string, string> };
+  /** The gateway's entry; each system gets one at its base port. */
+  readonly gateway?: { readonly entry: string; readonly env: (system: SystemMap, controlUrl: string) => Record<string, string> };
+}
+
+export interface LaunchOptions {
+  readonly systems: readonly SystemMap[];
+  readonly platform: PlatformProcesses;
+  readonly dataDir: string;
+  readonly controlPort: number;
+  readonly logLevel?: string;
+  readonly sink: LogSink;
+  /** Told how many processes are ready so far, while starting. */
+  readonly progress?: (ready: number, total: number) => void;
+}
+
+export interface Launched {
+  readonly supervisor: Supervisor;
+  readonly controlUrl: string;
+  readonly gateways: Gateway[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a set of systems as separate processes: auth first, then every service, then the
+ * gateways, each waited for until ready. The control endpoint serves `npx bounded`.
+ */
+export async function launch(options: LaunchOptions): Promise<Launched> {
+  const supervisor = new Supervisor({ sink: options.sink });
+  const controlUrl = `http://127.0.0.1:${options.controlPort}`;
+  const baseEnv = { DATA_DIR: resolve(options.dataDir), LOG_LEVEL: options.logLevel ?? 'info' };
+  const gateways: Gateway[] = [];
+  const stages: string[][] = [[], [], []];
+
+  const entries: Array<{ id: string; entry: string; port: number; spare: () => number[]; env: Record<string, string>; stage: number }> = [];
+  if (options.platform.auth) {
+    const { entry, port, env } = options.platform.auth;
+    entries.push({ id: 'platform/auth', entry, port, spare: () => [], env: { ...baseEnv, ...env }, stage: 0 });
+  }
+  for (const system of options.systems) {
+    const { from, to } = replicaPortRange(system);
+    const spare = () => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    for (const service of system.services) {
+      const calls = Object.fromEntries(
+        (service.calls ?? []).map((callee) => [envNameOf(callee), `http://127.0.0.1:${servicePort(system, callee)}`]),
+      );
+      entries.push({
+        id: `${system.name}/${service.name}`,
+        entry: service.entry,
+        port: servicePort(system, service.name),
+        spare,
+        env: { ...baseEnv, ...calls, ...service.env },
+        stage: 1,
+      });
+    }
+    if (options.platform.gateway) {
+      entries.push({
+        id: `${system.name}/gateway`,
+        entry: options.platform.gateway.entry,
+        port: system.basePort,
+        spare,
+        env: { ...baseEnv, ...options.platform.gateway.env(system, controlUrl) },
+        stage: 2,
+      });
+      gateways.push({ system: system.name, url: `http://127.0.0.1:${system.basePort}` });
+    }
+  }
+
+  const bundles = await Promise.all(entries.map((e) => bundle(e.entry, e.id.replace('/', '-'))));
+  entries.forEach((e, i) => {
+    supervisor.add({ spec: { id: e.id, bundle: bundles[i], env: e.env }, port: e.port, sparePorts: e.spare });
+    stages[e.stage].push(e.id);
+  });
+
+  const control = controlApp(supervisor, () => gateways);
+  await control.listen({ host: '127.0.0.1', port: options.controlPort });
+  const stop = async () => {
+    await supervisor.shutdown();
+    await control.close();
+  };
+  try {
+    let ready = 0;
+    for (const stage of stages) {
+      await Promise.all(
+        stage.map(async (id) => {
+          await supervisor.start(id);
+          options.progress?.(++ready, entries.length);
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { supervisor, controlUrl, gateways, stop };
+}
