@@ -32,8 +32,14 @@ export interface EmbeddedBusOptions {
 }
 
 const LOG_FILE = 'log.db';
-/** The log lives in a folder of its own so that inotify on it fires for appends only. */
 const LOG_FOLDER = 'log';
+/**
+ * Touched after each append has committed. Readers watch this file, not the database: SQLite
+ * writes the WAL frames (which inotify reports) before it publishes the commit in shared
+ * memory (which it does not), so a reader woken by the WAL write could read too early, find
+ * nothing, and sleep through the commit.
+ */
+const APPENDED_FILE = 'appended';
 /** Touched when a group's membership changes, so members rebalance at once, not at their next beat. */
 const MEMBERSHIP_FOLDER = 'membership';
 const MEMBERSHIP_FILE = 'changed';
@@ -49,7 +55,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
     sessionMs: options.sessionMs ?? 15_000,
     durability,
   });
-  const wakeup = new Wakeup(logDir, LOG_FILE);
+  const wakeup = new Wakeup(logDir, APPENDED_FILE);
   const membershipDir = join(options.dir, MEMBERSHIP_FOLDER);
   mkdirSync(membershipDir, { recursive: true });
   const membership = new Wakeup(membershipDir, MEMBERSHIP_FILE);
@@ -62,6 +68,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
     async publish(messages: readonly EventMessage[]) {
       if (closed) throw new Error('the event bus is closed');
       log.append(messages);
+      Wakeup.touch(logDir, APPENDED_FILE);
       wakeup.notify();
     },
     async subscribe(subscribe: SubscribeOptions): Promise<Subscription> {

@@ -14,7 +14,7 @@ export class Wakeup {
 
   constructor(dir: string, fileName: string) {
     this.#watcher = watch(dir, { persistent: false }, (_event, changed) => {
-      if (changed === null || changed.startsWith(fileName)) this.notify();
+      if (changed === null || changed === fileName) this.notify();
     });
     this.#watcher.on('error', () => this.notify());
   }

@@ -1,0 +1,79 @@
+/**
+ * The flowerdelivery event catalog: every event that crosses services, with its payload.
+ * Names and fields follow the seed (MSAEz): `id` is the emitting aggregate's id, `orderId` the
+ * correlation id (also the bus key, so one order's events stay in order within a producer).
+ */
+
+/** What a customer ordered; repeated on most events so consumers (MyPage) need no lookups. */
+export interface OrderLine {
+  readonly orderId: number;
+  readonly itemName: string;
+  readonly qty: number;
+  readonly itemPrice: number;
+  readonly storeName: string;
+  readonly userName: string;
+}
+
+export interface EventPayloads {
+  /** order: an order was placed (and paid, synchronously). `id` = order id. */
+  Ordered: OrderLine & { id: number; orderStatus: 'Ordered' };
+  /** payment: the customer paid (결제완료됨). `id` = payment id. */
+  Paid: OrderLine & { id: number; paymentStatus: 'Paid' };
+  /** payment: a payment was refunded (강제취소됨), after a cancel, a rejection or a compensation. */
+  PaymentCancelled: {
+    id: number;
+    orderId: number;
+    paymentStatus: 'Refunded';
+    reason: 'OrderCancelled' | 'OrderRejected' | 'Compensation';
+  };
+  /** order: the customer cancelled (주문취소됨). `id` = order id. */
+  OrderCancelled: OrderLine & { id: number; orderStatus: 'OrderCancelled' };
+  /**
+   * order: the order could not be saved after its payment went through; payment refunds it.
+   * Recorded in the outbox so the refund survives a crash of the order service.
+   */
+  PaymentCompensationRequested: { orderId: number; paymentId: number; reason: string };
+  /** ordermanagement: the store accepted the order (주문접수됨). `id` = the store's copy id. */
+  OrderAccepted: OrderLine & { id: number; orderStatus: 'OrderAccepted' };
+  /** ordermanagement: the flowers are decorated (꽃장식완료됨): a delivery request for the riders. */
+  Decorated: OrderLine & { id: number; orderStatus: 'Decorated' };
+  /** ordermanagement: the store rejected the order (주문거절됨), e.g. out of flowers. */
+  OrderRejected: OrderLine & { id: number; orderStatus: 'OrderRejected' };
+  /** delivery: a requested delivery was cancelled (배달취소됨). `id` = delivery id. */
+  DeliveryCancelled: { id: number; orderId: number; deliveryStatus: 'DeliveryCancelled' };
+  /** delivery: the rider left the store (배달출발함). */
+  DeliveryStarted: { id: number; orderId: number; deliveryStatus: 'DeliveryStarted' };
+  /** delivery: the rider handed the flowers over (배달완료됨). */
+  DeliveryCompleted: { id: number; orderId: number; deliveryStatus: 'DeliveryCompleted' };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** An event as a command decides it: type, payload; the bus key is always the order id. */
+export type FlowerEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
+
+/** The outbox's shape of a decided event (key = order id). */
+export function toNewEvent(event: FlowerEvent): {
+  type: string;
+  key: string;
+  data: Record<string, unknown>;
+} {
+  const data = event.data as unknown as Record<string, unknown>;
+  const orderId = 'orderId' in event.data ? event.data.orderId : (data.id as number);
+  return { type: event.type, key: String(orderId), data };
+}
+
+/** Reads a delivered event's payload as the catalog says it is (the producer is ours). */
+export function payloadOf<T extends EventType>(
+  _type: T,
+  data: Readonly<Record<string, unknown>>,
+): EventPayloads[T] {
+  return data as unknown as EventPayloads[T];
+}
+
+/** The correlation id of any catalog event: the bus key, which every producer sets to the order id. */
+export function orderIdOf(event: { key: string }): number {
+  const id = Number(event.key);
+  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not an order id`);
+  return id;
+}

@@ -1,0 +1,10 @@
+import type { Kysely } from 'kysely';
+import type { Order } from '../domain/order.ts';
+import type { OrderTables } from '../tables.ts';
+
+export async function loadOrder(db: Kysely<OrderTables>, id: number): Promise<Order | undefined> {
+  const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  return (
+    row && { ...row, id: Number(row.id), itemPrice: Number(row.itemPrice), paymentId: Number(row.paymentId) }
+  );
+}

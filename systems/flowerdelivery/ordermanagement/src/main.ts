@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { orderManagementService } from './service.ts';
+
+await startService(orderManagementService);
