@@ -13,7 +13,9 @@ const available = existsSync(systemsDir)
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = asked.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
-  console.error(`Unknown system(s): ${unknown.join(', ')}. Available: ${available.join(', ') || 'none yet'}.`);
+  console.error(
+    `Unknown system(s): ${unknown.join(', ')}. Available: ${available.join(', ') || 'none yet'}.`,
+  );
   process.exit(2);
 }
 const chosen = asked.length > 0 ? asked : available;
@@ -23,7 +25,9 @@ if (chosen.length === 0) {
 }
 const systems: SystemMap[] = [];
 for (const name of chosen) {
-  const module = (await import(pathToFileURL(join(systemsDir, name, 'system.ts')).href)) as { system?: SystemMap };
+  const module = (await import(pathToFileURL(join(systemsDir, name, 'system.ts')).href)) as {
+    system?: SystemMap;
+  };
   if (!module.system) throw new Error(`systems/${name}/system.ts exports no \`system\` map`);
   systems.push(module.system);
 }
@@ -41,28 +45,35 @@ const launched = await launch({
   sink: foregroundPrinter({ showRequests: env.LOG_REQUESTS === '1' }),
   progress: (ready, total) => process.stderr.write(`\rstarting: ${ready}/${total} processes ready`),
   platform: {
-    auth: existsSync(authEntry) ? { entry: authEntry, port: authPort, env: { AUTH_DEV_USERS: env.AUTH_DEV_USERS ?? '1' } } : undefined,
+    auth: existsSync(authEntry)
+      ? { entry: authEntry, port: authPort, env: { AUTH_DEV_USERS: env.AUTH_DEV_USERS ?? '1' } }
+      : undefined,
     gateway: existsSync(gatewayEntry)
       ? {
           entry: gatewayEntry,
-          env: (system, controlUrl) => ({
+          env: (system, targetsFile) => ({
             GATEWAY_SYSTEM: system.name,
             GATEWAY_ROUTES: JSON.stringify(
               system.services.flatMap((s) => (s.routes ?? []).map((r) => ({ ...r, service: s.name }))),
             ),
-            GATEWAY_TARGETS_URL: `${controlUrl}/targets/${system.name}`,
+            GATEWAY_TARGETS_FILE: targetsFile,
             AUTH_URL: `http://127.0.0.1:${authPort}`,
           }),
         }
       : undefined,
   },
 });
-process.stderr.write(`\rall ${launched.supervisor.status().length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n`);
+process.stderr.write(
+  `\rall ${launched.supervisor.status().length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n`,
+);
 for (const gateway of launched.gateways) console.log(`gateway  ${gateway.system.padEnd(16)} ${gateway.url}`);
 for (const instance of launched.supervisor.status()) {
-  if (!instance.id.endsWith('/gateway')) console.log(`         ${instance.id.padEnd(32)} ${instance.url}  pid ${instance.pid}`);
+  if (!instance.id.endsWith('/gateway'))
+    console.log(`         ${instance.id.padEnd(32)} ${instance.url}  pid ${instance.pid}`);
 }
-console.log(`\ncontrol  ${launched.controlUrl}   (npx bounded status | stop | start | scale | restart | logs)`);
+console.log(
+  `\ncontrol  ${launched.controlUrl}   (npx bounded status | stop | start | scale | restart | logs)`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       PORT: 0,
       LOG_LEVEL: 'info',
       DATA_DIR: './data',
+      TEST_HOOKS: false,
     });
   });
 

@@ -31,7 +31,9 @@ export function controlApp(supervisor: Supervisor, gateways: () => Gateway[]): A
   }
   app.post(
     '/processes/:system/:service/scale',
-    { schema: { params: Params, body: Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 20 }) }) } },
+    {
+      schema: { params: Params, body: Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 20 }) }) },
+    },
     async (request) => {
       await supervisor.scale(id(request.params), request.body.replicas);
       return { done: 'scale', instances: supervisor.status().filter((i) => i.id === id(request.params)) };

@@ -1,6 +1,19 @@
-export { Instance, type InstanceState, type InstanceStatus, type LogSink, type ProcessSpec } from './instance.ts';
-export { type Deployment, Supervisor, UnknownProcessError } from './supervisor.ts';
 export { controlApp, type Gateway } from './control.ts';
+export {
+  Instance,
+  type InstanceState,
+  type InstanceStatus,
+  type LogSink,
+  type ProcessSpec,
+} from './instance.ts';
+export { type Launched, type LaunchOptions, launch, type PlatformProcesses } from './launch.ts';
 export { foregroundPrinter } from './printer.ts';
-export { type Launched, launch, type LaunchOptions, type PlatformProcesses } from './launch.ts';
-export { envNameOf, replicaPortRange, type RouteSpec, type ServiceSpec, type SystemMap, servicePort } from './system-map.ts';
+export { type Deployment, Supervisor, UnknownProcessError } from './supervisor.ts';
+export {
+  envNameOf,
+  type RouteSpec,
+  replicaPortRange,
+  type ServiceSpec,
+  type SystemMap,
+  servicePort,
+} from './system-map.ts';

@@ -50,12 +50,26 @@ export class Instance {
   #exited: Promise<void> = Promise.resolve();
   #probing: Promise<void> | undefined;
   readonly #sink: LogSink;
+  readonly #onChange: () => void;
 
-  constructor(spec: ProcessSpec, replica: number, port: number, sink: LogSink) {
+  constructor(
+    spec: ProcessSpec,
+    replica: number,
+    port: number,
+    sink: LogSink,
+    onChange: () => void = () => {},
+  ) {
     this.spec = spec;
     this.replica = replica;
     this.port = port;
     this.#sink = sink;
+    this.#onChange = onChange;
+  }
+
+  #setState(state: InstanceState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#onChange();
   }
 
   get url(): string {
@@ -90,7 +104,8 @@ export class Instance {
   async whenReady(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.ready) {
-      if (Date.now() > deadline) throw new Error(`${this.spec.id}#${this.replica} not ready after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.spec.id}#${this.replica} not ready after ${timeoutMs} ms`);
       await sleep(25);
     }
   }
@@ -100,19 +115,19 @@ export class Instance {
     this.#wanted = false;
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
-      this.#state = 'stopped';
+      this.#setState('stopped');
       return;
     }
-    this.#state = 'stopping';
+    this.#setState('stopping');
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.#exited;
     clearTimeout(killer);
-    this.#state = 'stopped';
+    this.#setState('stopped');
   }
 
   #spawn(): void {
-    this.#state = this.#restarts > 0 ? 'restarting' : 'starting';
+    this.#setState(this.#restarts > 0 ? 'restarting' : 'starting');
     this.#liveFailures = 0;
     const child = spawn(process.execPath, [this.spec.bundle], {
       env: { ...process.env, ...this.spec.env, PORT: String(this.port), HOST: '127.0.0.1' },
@@ -128,7 +143,7 @@ export class Instance {
       // A process that ran a while before dying starts again at once; a crash loop backs off.
       if (Date.now() - startedAt > 30_000) this.#backoffMs = 200;
       this.#restarts++;
-      this.#state = 'restarting';
+      this.#setState('restarting');
       this.#note(`exited (${signal ?? code}); restarting in ${this.#backoffMs} ms`);
       const delay = this.#backoffMs;
       this.#backoffMs = Math.min(MAX_BACKOFF_MS, this.#backoffMs * 2);
@@ -163,14 +178,18 @@ export class Instance {
         const live = await answers(`${this.url}/health/live`);
         const ready = live && (await answers(`${this.url}/health/ready`));
         if (live) this.#liveFailures = 0;
-        else if (this.#state !== 'starting' && this.#state !== 'restarting' && ++this.#liveFailures >= LIVENESS_FAILURES) {
+        else if (
+          this.#state !== 'starting' &&
+          this.#state !== 'restarting' &&
+          ++this.#liveFailures >= LIVENESS_FAILURES
+        ) {
           this.#note(`liveness failed ${LIVENESS_FAILURES} times; killing it`);
           child.kill('SIGKILL');
         }
         // The probe awaited: the instance may have been stopped or replaced meanwhile.
         if (this.#child === child && (this.#state as InstanceState) !== 'stopping') {
-          if (ready) this.#state = 'ready';
-          else if (this.#state === 'ready') this.#state = 'unready';
+          if (ready) this.#setState('ready');
+          else if (this.#state === 'ready') this.#setState('unready');
         }
       }
       await sleep(this.#state === 'ready' || this.#state === 'unready' ? PROBE_MS : STARTING_PROBE_MS);

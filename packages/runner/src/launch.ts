@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { bundle } from '../../../scripts/bundle.ts';
 import { controlApp, type Gateway } from './control.ts';
 import type { LogSink } from './instance.ts';
@@ -9,7 +10,11 @@ export interface PlatformProcesses {
   /** The auth service's entry and port (one for the whole platform). */
   readonly auth?: { readonly entry: string; readonly port: number; readonly env?: Record<string, string> };
   /** The gateway's entry; each system gets one at its base port. */
-  readonly gateway?: { readonly entry: string; readonly env: (system: SystemMap, controlUrl: string) => Record<string, string> };
+  readonly gateway?: {
+    readonly entry: string;
+    /** The gateway's environment; `targetsFile` is kept up to date with the ready replicas. */
+    readonly env: (system: SystemMap, targetsFile: string) => Record<string, string>;
+  };
 }
 
 export interface LaunchOptions {
@@ -40,18 +45,36 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const baseEnv = { DATA_DIR: resolve(options.dataDir), LOG_LEVEL: options.logLevel ?? 'info' };
   const gateways: Gateway[] = [];
   const stages: string[][] = [[], [], []];
+  const targetFiles: Array<{ system: SystemMap; path: string }> = [];
 
-  const entries: Array<{ id: string; entry: string; port: number; spare: () => number[]; env: Record<string, string>; stage: number }> = [];
+  const entries: Array<{
+    id: string;
+    entry: string;
+    port: number;
+    spare: () => number[];
+    env: Record<string, string>;
+    stage: number;
+  }> = [];
   if (options.platform.auth) {
     const { entry, port, env } = options.platform.auth;
-    entries.push({ id: 'platform/auth', entry, port, spare: () => [], env: { ...baseEnv, ...env }, stage: 0 });
+    entries.push({
+      id: 'platform/auth',
+      entry,
+      port,
+      spare: () => [],
+      env: { ...baseEnv, ...env },
+      stage: 0,
+    });
   }
   for (const system of options.systems) {
     const { from, to } = replicaPortRange(system);
     const spare = () => Array.from({ length: to - from + 1 }, (_, i) => from + i);
     for (const service of system.services) {
       const calls = Object.fromEntries(
-        (service.calls ?? []).map((callee) => [envNameOf(callee), `http://127.0.0.1:${servicePort(system, callee)}`]),
+        (service.calls ?? []).map((callee) => [
+          envNameOf(callee),
+          `http://127.0.0.1:${servicePort(system, callee)}`,
+        ]),
       );
       entries.push({
         id: `${system.name}/${service.name}`,
@@ -63,12 +86,14 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       });
     }
     if (options.platform.gateway) {
+      const targetsFile = join(resolve(options.dataDir), system.name, 'gateway-targets.json');
+      targetFiles.push({ system, path: targetsFile });
       entries.push({
         id: `${system.name}/gateway`,
         entry: options.platform.gateway.entry,
         port: system.basePort,
         spare,
-        env: { ...baseEnv, ...options.platform.gateway.env(system, controlUrl) },
+        env: { ...baseEnv, ...options.platform.gateway.env(system, targetsFile) },
         stage: 2,
       });
       gateways.push({ system: system.name, url: `http://127.0.0.1:${system.basePort}` });
@@ -81,6 +106,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     stages[e.stage].push(e.id);
   });
 
+  publishTargets(supervisor, targetFiles);
   const control = controlApp(supervisor, () => gateways);
   await control.listen({ host: '127.0.0.1', port: options.controlPort });
   const stop = async () => {
@@ -102,4 +128,27 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     throw error;
   }
   return { supervisor, controlUrl, gateways, stop };
+}
+
+/**
+ * Keeps each gateway's targets file equal to the ready replicas of its system's services
+ * (written whole and renamed, so a gateway never reads half a file).
+ */
+function publishTargets(supervisor: Supervisor, files: Array<{ system: SystemMap; path: string }>): void {
+  const written = new Map<string, string>();
+  const write = () => {
+    for (const { system, path } of files) {
+      const targets = Object.fromEntries(
+        system.services.map((s) => [s.name, supervisor.targets(`${system.name}/${s.name}`)]),
+      );
+      const text = JSON.stringify(targets);
+      if (written.get(path) === text) continue;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+      written.set(path, text);
+    }
+  };
+  write();
+  supervisor.onChange(write);
 }

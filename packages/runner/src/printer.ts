@@ -1,12 +1,21 @@
 import type { LogSink } from './instance.ts';
 
 const COLORS = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94];
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 /** Fastify's two lines per request drown everything else under load. */
 const PER_REQUEST = new Set(['incoming request', 'request completed']);
 
 /** Foreground logs: one color and prefix per process, pino JSON shown as `level msg`. */
-export function foregroundPrinter(options: { showRequests?: boolean; write?: (line: string) => void } = {}): LogSink {
+export function foregroundPrinter(
+  options: { showRequests?: boolean; write?: (line: string) => void } = {},
+): LogSink {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const colorOf = new Map<string, number>();
   return (id, replica, line) => {

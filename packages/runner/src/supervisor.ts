@@ -24,10 +24,21 @@ export class Supervisor {
   readonly #sink: LogSink;
   /** How long the gateway may keep routing to an instance after it left the targets. */
   readonly #drainMs: number;
+  readonly #listeners = new Set<() => void>();
 
   constructor(options: { sink: LogSink; drainMs?: number }) {
     this.#sink = options.sink;
-    this.#drainMs = options.drainMs ?? 600;
+    this.#drainMs = options.drainMs ?? 1200;
+  }
+
+  /** Calls `listener` whenever an instance starts, stops or changes readiness. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   add(deployment: Deployment): void {
@@ -44,7 +55,9 @@ export class Supervisor {
 
   /** Base URLs of the ready replicas (what the gateway load-balances over). */
   targets(id: string): string[] {
-    return this.#entry(id).instances.filter((i) => i.ready).map((i) => i.url);
+    return this.#entry(id)
+      .instances.filter((i) => i.ready)
+      .map((i) => i.url);
   }
 
   logs(id: string): string[] {
@@ -54,7 +67,8 @@ export class Supervisor {
   /** Starts one replica if none runs; resolves when ready. */
   async start(id: string): Promise<void> {
     const entry = this.#entry(id);
-    if (entry.instances.length === 0) entry.instances.push(this.#instance(entry.deployment, 1, entry.deployment.port));
+    if (entry.instances.length === 0)
+      entry.instances.push(this.#instance(entry.deployment, 1, entry.deployment.port));
     for (const instance of entry.instances) instance.start();
     await Promise.all(entry.instances.map((i) => i.whenReady()));
   }
@@ -67,7 +81,10 @@ export class Supervisor {
 
   async scale(id: string, replicas: number): Promise<void> {
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > 20) {
-      throw Object.assign(new Error('replicas must be an integer from 0 to 20'), { status: 400, code: 'RUNNER.BAD_SCALE' });
+      throw Object.assign(new Error('replicas must be an integer from 0 to 20'), {
+        status: 400,
+        code: 'RUNNER.BAD_SCALE',
+      });
     }
     const entry = this.#entry(id);
     const added: Instance[] = [];
@@ -95,12 +112,17 @@ export class Supervisor {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.#deployments.values()].map(({ instances }) => Promise.all(instances.splice(0).map((i) => i.stop()))));
+    await Promise.all(
+      [...this.#deployments.values()].map(({ instances }) =>
+        Promise.all(instances.splice(0).map((i) => i.stop())),
+      ),
+    );
   }
 
   /** Out of the targets first, then a drain period for callers that cached them, then SIGTERM. */
   async #retire(instances: Instance[]): Promise<void> {
     if (instances.length === 0) return;
+    this.#changed(); // they left the targets
     if (instances.some((i) => i.ready)) await sleep(this.#drainMs);
     await Promise.all(instances.map((i) => i.stop()));
   }
@@ -115,7 +137,7 @@ export class Supervisor {
   }
 
   #instance(deployment: Deployment, replica: number, port: number): Instance {
-    return new Instance(deployment.spec, replica, port, this.#sink);
+    return new Instance(deployment.spec, replica, port, this.#sink, () => this.#changed());
   }
 
   #entry(id: string) {

@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { bundle } from '../../../scripts/bundle.ts';
 import { controlApp, Supervisor } from '../src/index.ts';
@@ -23,7 +23,11 @@ describe('the supervisor (real processes)', () => {
       spec: {
         id: ID,
         bundle: echo,
-        env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'bounded-runner-')), LOG_LEVEL: 'warn', TEST_HOOKS: 'true' },
+        env: {
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'bounded-runner-')),
+          LOG_LEVEL: 'warn',
+          TEST_HOOKS: 'true',
+        },
       },
       port: BASE + 1,
       sparePorts: () => Array.from({ length: 20 }, (_, i) => BASE + 50 + i),
@@ -53,7 +57,11 @@ describe('the supervisor (real processes)', () => {
     const [before] = only();
     const response = await fetch(`${before.url}/admin/test/unhealthy`, { method: 'POST' });
     assert.equal(response.status, 200);
-    await waitUntil(() => only()[0].pid !== before.pid && only()[0].ready, 15_000, 'restarted after failed liveness');
+    await waitUntil(
+      () => only()[0].pid !== before.pid && only()[0].ready,
+      15_000,
+      'restarted after failed liveness',
+    );
     assert.equal(only()[0].restarts, before.restarts + 1);
   });
 
@@ -61,7 +69,9 @@ describe('the supervisor (real processes)', () => {
     await supervisor.scale(ID, 3);
     assert.equal(supervisor.targets(ID).length, 3);
     const pids = new Set(
-      await Promise.all(supervisor.targets(ID).map(async (url) => (await (await fetch(`${url}/whoami`)).json()).pid)),
+      await Promise.all(
+        supervisor.targets(ID).map(async (url) => (await (await fetch(`${url}/whoami`)).json()).pid),
+      ),
     );
     assert.equal(pids.size, 3, 'three processes answer');
     await supervisor.scale(ID, 1);
@@ -101,7 +111,9 @@ describe('the supervisor (real processes)', () => {
   it('answers the CLI: status --json, stop and start', async () => {
     const cli = join(import.meta.dirname, '..', 'bin', 'bounded.mjs');
     const run = (...args: string[]) =>
-      promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, BOUNDED_CONTROL_PORT: String(control.port) } });
+      promisify(execFile)(process.execPath, [cli, ...args], {
+        env: { ...process.env, BOUNDED_CONTROL_PORT: String(control.port) },
+      });
     const status = JSON.parse((await run('status', '--json')).stdout);
     assert.equal(status.gateways[0].system, 'runnertest');
     assert.equal(status.instances[0].id, ID);

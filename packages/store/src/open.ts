@@ -96,7 +96,7 @@ async function dialectFor(url: string): Promise<{ dialect: DialectName; kysely: 
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
-    return { dialect: 'sqlite', kysely: new SqliteDialect({ database }) };
+    return { dialect: 'sqlite', kysely: new SqliteDialect({ database: withStatementCache(database) }) };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { default: pg } = await import('pg');
@@ -113,4 +113,24 @@ async function dialectFor(url: string): Promise<{ dialect: DialectName; kysely: 
   throw new StoreConfigError(
     `DATABASE_URL ${url.replace(/\/\/[^@]*@/, '//***@')}: unknown database (expected sqlite:, postgres:// or mysql://)`,
   );
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling the same SQL again was the
+ * largest single cost of a command in a profile. Kysely runs one query at a time on the
+ * connection, so reusing a prepared statement is safe.
+ */
+function withStatementCache<D extends { prepare(sql: string): unknown }>(database: D, limit = 1000): D {
+  const cache = new Map<string, unknown>();
+  const prepare = database.prepare.bind(database);
+  database.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= limit) cache.clear();
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }) as D['prepare'];
+  return database;
 }

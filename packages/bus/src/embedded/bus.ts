@@ -59,7 +59,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
   const membershipDir = join(options.dir, MEMBERSHIP_FOLDER);
   mkdirSync(membershipDir, { recursive: true });
   const membership = new Wakeup(membershipDir, MEMBERSHIP_FILE);
-  const announce = () => Wakeup.touch(membershipDir, MEMBERSHIP_FILE);
+  const announce = () => membership.signal();
   const members = new Set<GroupMember>();
   let closed = false;
 
@@ -68,7 +68,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
     async publish(messages: readonly EventMessage[]) {
       if (closed) throw new Error('the event bus is closed');
       log.append(messages);
-      Wakeup.touch(logDir, APPENDED_FILE);
+      wakeup.signal();
       wakeup.notify();
     },
     async subscribe(subscribe: SubscribeOptions): Promise<Subscription> {

@@ -1,5 +1,7 @@
-import { type FSWatcher, watch, writeFileSync } from 'node:fs';
+import { closeSync, type FSWatcher, openSync, watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
+
+const SIGNAL = Buffer.from('1');
 
 /**
  * Wakes idle consumers when another process appends to the log, through inotify on the
@@ -11,8 +13,12 @@ export class Wakeup {
   #waiters = new Set<() => void>();
   #listeners = new Set<() => void>();
   #watcher: FSWatcher;
+  #fd: number;
 
   constructor(dir: string, fileName: string) {
+    const path = join(dir, fileName);
+    closeSync(openSync(path, 'a'));
+    this.#fd = openSync(path, 'r+');
     this.#watcher = watch(dir, { persistent: false }, (_event, changed) => {
       if (changed === null || changed === fileName) this.notify();
     });
@@ -37,9 +43,12 @@ export class Wakeup {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Tells every watcher of this folder, in any process, that `fileName` changed. */
-  static touch(dir: string, fileName: string): void {
-    writeFileSync(join(dir, fileName), String(Date.now()));
+  /**
+   * Tells every watcher of this file, in any process, that something happened. One byte
+   * rewritten in place through a descriptor kept open: a single pwrite, no open/close.
+   */
+  signal(): void {
+    writeSync(this.#fd, SIGNAL, 0, 1, 0);
   }
 
   /** Resolves on the next notification after `seen`, or after `timeoutMs`. */
@@ -58,6 +67,7 @@ export class Wakeup {
 
   close(): void {
     this.#watcher.close();
+    closeSync(this.#fd);
     this.notify();
   }
 }

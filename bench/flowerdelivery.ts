@@ -1,0 +1,98 @@
+// npm run bench:flowerdelivery — place orders against the order service at rising concurrency:
+// orders/s, p50/p99 latency, errors, and the time from the last order to MyPage converged.
+// The system runs as real processes on its own data folder. Last line: one JSON object.
+//   --seconds S         per concurrency step (default 5)
+//   --concurrency a,b   steps (default 10,50,100)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { launch } from '@bounded/runner';
+import autocannon from 'autocannon';
+import { system as full, portOf } from '../systems/flowerdelivery/system.ts';
+
+const only = process.env.BENCH_ONLY?.split(',');
+const system = only ? { ...full, services: full.services.filter((s) => only.includes(s.name)) } : full;
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '10,50,100' },
+  },
+});
+const dataDir = mkdtempSync(join(tmpdir(), 'bounded-bench-fd-'));
+const order = `http://127.0.0.1:${portOf('order')}`;
+const mypage = `http://127.0.0.1:${portOf('mypage')}`;
+
+const launched = await launch({
+  systems: [system],
+  platform: {},
+  dataDir,
+  controlPort: 0,
+  logLevel: 'warn',
+  sink: (id, replica, line, stream) =>
+    stream === 'stderr' && process.stderr.write(`[${id}#${replica}] ${line}\n`),
+});
+
+try {
+  const steps = [];
+  let placed = 0;
+  for (const connections of args.concurrency!.split(',').map(Number)) {
+    console.error(`${connections} connections for ${args.seconds} s…`);
+    const result = await autocannon({
+      url: `${order}/orders`,
+      method: 'POST',
+      connections,
+      duration: Number(args.seconds),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        storeName: 'KJSHOP',
+        itemName: '장미 한바구니',
+        qty: 1,
+        itemPrice: 50000,
+        userName: 'LKJ',
+      }),
+    });
+    placed += result['2xx'];
+    console.error(
+      `  ${Math.round(result.requests.average)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+    );
+    steps.push({
+      connections,
+      ordersPerSecond: Math.round(result.requests.average),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      created: result['2xx'],
+      non2xx: result.non2xx,
+      errors: result.errors + result.timeouts,
+    });
+  }
+  const loadEnded = performance.now();
+  // Converged: MyPage holds a row for every order placed, each showing it paid.
+  for (;;) {
+    const page = (await (await fetch(`${mypage}/myPages?size=1`)).json()) as {
+      page: { totalElements: number };
+    };
+    if (page.page.totalElements >= placed) break;
+    if (performance.now() - loadEnded > 60_000)
+      throw new Error(`MyPage has ${page.page.totalElements} of ${placed} orders`);
+    await sleep(20);
+  }
+  const convergedMs = Math.round(performance.now() - loadEnded);
+  const best = steps.reduce((a, b) => (b.ordersPerSecond > a.ordersPerSecond ? b : a));
+  console.log(
+    JSON.stringify({
+      bench: 'flowerdelivery',
+      via: 'order service (direct)',
+      steps,
+      best: { connections: best.connections, ordersPerSecond: best.ordersPerSecond, p99Ms: best.p99Ms },
+      ordersPlaced: placed,
+      myPageConvergedMs: convergedMs,
+      targets: { ordersPerSecond: 800, p99Ms: 100, myPageConvergedMs: 1000 },
+    }),
+  );
+} finally {
+  await launched.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
