@@ -3,7 +3,7 @@
 // The system runs as real processes on its own data folder. Last line: one JSON object.
 //   --seconds S         per concurrency step (default 5)
 //   --concurrency a,b   steps (default 10,50,100)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +34,12 @@ const launched = await launch({
   sink: (id, replica, line, stream) =>
     stream === 'stderr' && process.stderr.write(`[${id}#${replica}] ${line}\n`),
 });
+
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+const cpuBefore = new Map(launched.supervisor.status().map((i) => [i.id, cpuTicks(i.pid!)]));
 
 try {
   const steps = [];
@@ -80,6 +86,15 @@ try {
     await sleep(20);
   }
   const convergedMs = Math.round(performance.now() - loadEnded);
+  // CPU each process spent per order (ms): where the machine's two cores went.
+  const cpuPerOrderMs = Object.fromEntries(
+    launched.supervisor
+      .status()
+      .map((i) => [
+        i.id.split('/')[1],
+        Number((((cpuTicks(i.pid!) - cpuBefore.get(i.id)!) * 10) / placed).toFixed(2)),
+      ]),
+  );
   const best = steps.reduce((a, b) => (b.ordersPerSecond > a.ordersPerSecond ? b : a));
   console.log(
     JSON.stringify({
@@ -89,6 +104,7 @@ try {
       best: { connections: best.connections, ordersPerSecond: best.ordersPerSecond, p99Ms: best.p99Ms },
       ordersPlaced: placed,
       myPageConvergedMs: convergedMs,
+      cpuPerOrderMs,
       targets: { ordersPerSecond: 800, p99Ms: 100, myPageConvergedMs: 1000 },
     }),
   );

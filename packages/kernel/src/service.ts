@@ -18,7 +18,7 @@ import {
 } from '@bounded/outbox';
 import { type Kysely, type Migration, openStore, type Store } from '@bounded/store';
 import type { Static, TObject } from '@sinclair/typebox';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { type App, buildApp } from './app.ts';
 import { type BaseConfig, baseConfigSchema, extendConfig, loadConfig } from './config.ts';
 import { NotFoundError } from './errors.ts';
@@ -173,10 +173,20 @@ export async function buildService<DB, C extends TObject>(
     async start() {
       relay.start();
       if (consumer) {
+        const { handle } = consumer;
+        const consumed = new Counter({
+          name: 'events_consumed_total',
+          help: 'Events this instance took from the bus and finished with (handled, ignored, duplicate or parked)',
+          labelNames: ['type'],
+          registers: [app.metrics],
+        });
         const subscription = await bus.subscribe({
           topic: definition.topic,
           group: definition.name,
-          handler: consumer.handle,
+          handler: async (event) => {
+            await handle(event);
+            consumed.inc({ type: event.type });
+          },
         });
         resources.push({ name: 'consumer group', close: () => subscription.close() });
       }

@@ -129,7 +129,9 @@ export class Instance {
   #spawn(): void {
     this.#setState(this.#restarts > 0 ? 'restarting' : 'starting');
     this.#liveFailures = 0;
-    const child = spawn(process.execPath, [this.spec.bundle], {
+    // BOUNDED_NODE_ARGS: extra node flags for every service process (e.g. --cpu-prof while profiling).
+    const nodeArgs = process.env.BOUNDED_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, this.spec.bundle], {
       env: { ...process.env, ...this.spec.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -51,10 +51,21 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
   const durability = options.durability ?? 'process';
   const log = new EventLog(join(logDir, LOG_FILE), { partitions: options.partitions ?? 8, durability });
   log.expire(Date.now() - (options.retentionMs ?? 7 * 24 * 3600 * 1000));
-  const groups = new GroupCoordinator(join(options.dir, 'groups.db'), {
-    sessionMs: options.sessionMs ?? 15_000,
-    durability,
-  });
+  // One file per consumer group: only replicas of the same service contend for its lock.
+  const groupsDir = join(options.dir, 'groups');
+  mkdirSync(groupsDir, { recursive: true });
+  const coordinators = new Map<string, GroupCoordinator>();
+  const groupsOf = (group: string): GroupCoordinator => {
+    let coordinator = coordinators.get(group);
+    if (!coordinator) {
+      coordinator = new GroupCoordinator(join(groupsDir, `${group.replace(/[^\w.-]/g, '_')}.db`), {
+        sessionMs: options.sessionMs ?? 15_000,
+        durability,
+      });
+      coordinators.set(group, coordinator);
+    }
+    return coordinator;
+  };
   const wakeup = new Wakeup(logDir, APPENDED_FILE);
   const membershipDir = join(options.dir, MEMBERSHIP_FOLDER);
   mkdirSync(membershipDir, { recursive: true });
@@ -77,7 +88,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
         ...subscribe,
         memberId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
         log,
-        groups,
+        groups: groupsOf(subscribe.group),
         wakeup,
         membership,
         announce,
@@ -121,7 +132,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
       members.clear();
       wakeup.close();
       membership.close();
-      groups.close();
+      for (const coordinator of coordinators.values()) coordinator.close();
       log.close();
     },
   };

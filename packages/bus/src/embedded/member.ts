@@ -27,6 +27,12 @@ interface MemberOptions {
 
 // inotify wakes a reader on every append; this timer is only insurance against a lost notification.
 const IDLE_FALLBACK_MS = 30_000;
+/**
+ * While events flow, positions are committed at most this often (and always before going
+ * idle, releasing a partition or stopping): a commit per tiny batch made the group file the
+ * busiest lock of the machine. A crash re-delivers at most this much; the inbox absorbs it.
+ */
+const COMMIT_INTERVAL_MS = 50;
 const MAX_BACKOFF_MS = 5000;
 
 /**
@@ -40,6 +46,8 @@ export class GroupMember {
   #owned = new Set<number>();
   #desired = new Set<number>();
   #positions = new Map<number, number>();
+  #committed = new Map<number, number>();
+  #lastCommit = 0;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -69,6 +77,7 @@ export class GroupMember {
     this.#unlisten?.();
     this.#o.wakeup.notify();
     await this.#loop;
+    this.#commit();
     this.#o.groups.leave(this.#o.group, this.#o.topic, this.#o.memberId);
     this.#o.announce();
   }
@@ -99,12 +108,14 @@ export class GroupMember {
       this.#releaseUnassigned();
       const seen = this.#o.wakeup.generation;
       const handled = await this.#round();
+      if (handled === 0 || Date.now() - this.#lastCommit >= COMMIT_INTERVAL_MS) this.#commit();
       if (handled === 0 && !this.#stopping) await this.#o.wakeup.wait(seen, IDLE_FALLBACK_MS);
     }
   }
 
   /** Hands back partitions the assignment moved elsewhere; runs between batches only. */
   #releaseUnassigned(): void {
+    if ([...this.#owned].some((p) => !this.#desired.has(p))) this.#commit();
     let released = false;
     for (const partition of this.#owned) {
       if (this.#desired.has(partition)) continue;
@@ -135,14 +146,23 @@ export class GroupMember {
       if (!(await this.#deliver(stored))) break;
       next = stored.offset + 1;
     }
-    if (next === position) return 0;
-    if (this.#o.groups.commit(this.#o.group, this.#o.topic, partition, this.#o.memberId, next)) {
-      this.#positions.set(partition, next);
-    } else {
-      // Fenced: another member took the partition (our lease lapsed); it resumes from the last commit.
-      this.#owned.delete(partition);
-    }
+    this.#positions.set(partition, next);
     return next - position;
+  }
+
+  /** Commits the positions that moved, fenced by ownership. */
+  #commit(): void {
+    this.#lastCommit = Date.now();
+    for (const partition of this.#owned) {
+      const position = this.#positions.get(partition) ?? 0;
+      if (position === this.#committed.get(partition)) continue;
+      if (this.#o.groups.commit(this.#o.group, this.#o.topic, partition, this.#o.memberId, position)) {
+        this.#committed.set(partition, position);
+      } else {
+        // Fenced: another member took the partition (our lease lapsed); it resumes from the last commit.
+        this.#owned.delete(partition);
+      }
+    }
   }
 
   /** Retries the handler with backoff until it succeeds; false if we stopped first. */

@@ -2,6 +2,8 @@ import { closeSync, type FSWatcher, openSync, watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SIGNAL = Buffer.from('1');
+/** Each signal is a write that wakes every watcher; under load, one per window is enough. */
+const COALESCE_MS = 2;
 
 /**
  * Wakes idle consumers when another process appends to the log, through inotify on the
@@ -14,6 +16,8 @@ export class Wakeup {
   #listeners = new Set<() => void>();
   #watcher: FSWatcher;
   #fd: number;
+  #signalledAt = 0;
+  #trailing: NodeJS.Timeout | undefined;
 
   constructor(dir: string, fileName: string) {
     const path = join(dir, fileName);
@@ -48,7 +52,18 @@ export class Wakeup {
    * rewritten in place through a descriptor kept open: a single pwrite, no open/close.
    */
   signal(): void {
-    writeSync(this.#fd, SIGNAL, 0, 1, 0);
+    const now = Date.now();
+    if (now - this.#signalledAt >= COALESCE_MS) {
+      this.#signalledAt = now;
+      writeSync(this.#fd, SIGNAL, 0, 1, 0);
+    } else if (!this.#trailing) {
+      // A burst of appends: one more signal at the end of the window covers all of them.
+      this.#trailing = setTimeout(() => {
+        this.#trailing = undefined;
+        this.#signalledAt = Date.now();
+        writeSync(this.#fd, SIGNAL, 0, 1, 0);
+      }, COALESCE_MS);
+    }
   }
 
   /** Resolves on the next notification after `seen`, or after `timeoutMs`. */
@@ -66,6 +81,10 @@ export class Wakeup {
   }
 
   close(): void {
+    if (this.#trailing) {
+      clearTimeout(this.#trailing);
+      writeSync(this.#fd, SIGNAL, 0, 1, 0);
+    }
     this.#watcher.close();
     closeSync(this.#fd);
     this.notify();
