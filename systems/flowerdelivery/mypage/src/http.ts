@@ -1,7 +1,14 @@
+/**
+ * MyPage's routes. The caller (shared/caller.ts) decides which rows a request sees: through the
+ * gateway a customer sees only the rows of their own orders (another's row answers 404 like a
+ * missing one), an admin sees all; a direct loopback call (no identity headers) sees all, as the
+ * seed's view did.
+ */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
+import { callerOf, mayAccess, ownerScope } from '../../shared/caller.ts';
 import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import type { MyPageTables } from './tables.ts';
 
@@ -30,8 +37,14 @@ export function myPageRoutes(ctx: ServiceContext<MyPageTables, BaseConfig>): voi
   app.get(PATH, { schema: { querystring: ListQuery } }, async (request, reply) => {
     const paging = parsePaging(request.query, { sortable: SORTABLE });
     const { userName, orderId } = request.query;
+    const owner = ownerScope(callerOf(request));
     let query = ctx.store.db.selectFrom('my_pages').selectAll().limit(paging.size).offset(paging.offset);
     let count = ctx.store.db.selectFrom('my_pages').select((eb) => eb.fn.countAll<number>().as('n'));
+    // ?userName= narrows within what the caller may see; it never widens a customer's view.
+    if (owner !== undefined) {
+      query = query.where('userName', '=', owner);
+      count = count.where('userName', '=', owner);
+    }
     if (userName !== undefined) {
       query = query.where('userName', '=', userName);
       count = count.where('userName', '=', userName);
@@ -55,7 +68,8 @@ export function myPageRoutes(ctx: ServiceContext<MyPageTables, BaseConfig>): voi
       .selectAll()
       .where('id', '=', request.params.id)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError('MYPAGE.NOT_FOUND', `myPage ${request.params.id} not found`);
+    if (!row || !mayAccess(callerOf(request), row.userName))
+      throw new NotFoundError('MYPAGE.NOT_FOUND', `myPage ${request.params.id} not found`);
     return hal(reply, 200, resource(baseUrlOf(request), row));
   });
 }

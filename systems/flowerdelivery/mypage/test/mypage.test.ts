@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
 import { eventually, publish, tempDir } from '../../test/helpers.ts';
+import { ADMIN, asUser } from '../../test/identity.ts';
 import { myPageService } from '../src/service.ts';
 import type { MyPageTables } from '../src/tables.ts';
 import { emptyMyPage, project } from '../src/views/my-page.ts';
@@ -67,5 +68,57 @@ describe('mypage service', () => {
     assert.equal(paged._embedded.myPages[0].orderId, 2);
     assert.equal((await service.app.inject({ url: '/myPages/999' })).statusCode, 404);
     assert.equal((await service.app.inject({ url: '/myPages?size=0' })).statusCode, 400);
+  });
+});
+
+describe('mypage service behind the gateway: a customer sees only their own rows', () => {
+  let service: BuiltService<MyPageTables>;
+  const c1 = asUser('customer1');
+  const c2 = asUser('customer2');
+  const get = (url: string, headers: Record<string, string>) => service.app.inject({ url, headers });
+  const orderIds = async (url: string, headers: Record<string, string>) =>
+    (await get(url, headers))
+      .json()
+      ._embedded.myPages.map((r: { orderId: number }) => r.orderId)
+      .sort() as number[];
+
+  before(async () => {
+    service = await buildService(myPageService, { DATA_DIR: tempDir(), LOG_LEVEL: 'silent' });
+    await service.start();
+    const ordered = (id: number, userName: string) => ({
+      type: 'Ordered',
+      key: String(id),
+      data: { id, orderId: id, ...line, userName, orderStatus: 'Ordered' },
+    });
+    await publish(service as BuiltService<unknown>, [
+      ordered(1, 'customer1'),
+      ordered(2, 'customer2'),
+      ordered(3, 'customer1'),
+    ]);
+    await eventually(async () => (await get('/myPages', {})).json().page.totalElements === 3);
+  });
+  after(() => service.close());
+
+  it("lists only the caller's rows (count included); ?userName= cannot widen it", async () => {
+    assert.deepEqual(await orderIds('/myPages', c1), [1, 3]);
+    assert.deepEqual(await orderIds('/myPages', c2), [2]);
+    assert.equal((await get('/myPages', c1)).json().page.totalElements, 2);
+    assert.deepEqual(await orderIds('/myPages?userName=customer1', c2), []);
+    assert.deepEqual(await orderIds('/myPages?orderId=1', c2), []);
+  });
+
+  it("answers another customer's row like a missing one (404)", async () => {
+    const row = (await get('/myPages?orderId=1', c1)).json()._embedded.myPages[0];
+    assert.equal((await get(`/myPages/${row.id}`, c1)).statusCode, 200);
+    const other = await get(`/myPages/${row.id}`, c2);
+    assert.equal(other.statusCode, 404);
+    assert.equal(other.json().code, 'MYPAGE.NOT_FOUND');
+  });
+
+  it('shows every row to an admin and to a direct call without identity headers', async () => {
+    assert.deepEqual(await orderIds('/myPages', ADMIN), [1, 2, 3]);
+    assert.deepEqual(await orderIds('/myPages', {}), [1, 2, 3]);
+    const row = (await get('/myPages?orderId=2', {})).json()._embedded.myPages[0];
+    assert.equal((await get(`/myPages/${row.id}`, ADMIN)).statusCode, 200);
   });
 });

@@ -1,32 +1,54 @@
-/** The order's routes: schema first, thin; refusals become HTTP in shared/http.ts. */
-import { currentTraceparent, NotFoundError } from '@bounded/kernel';
+/**
+ * The order's routes: schema first, thin; refusals become HTTP in shared/http.ts and below.
+ * The caller (shared/caller.ts) decides whose orders a request may see, place or cancel:
+ * through the gateway a customer sees only their own (another's answers 404 like a missing
+ * one, so its existence is not revealed), an admin sees all; a direct loopback call (no
+ * identity headers) behaves as the seed's service did.
+ */
+import { BadRequestError, currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
 import { Type } from '@sinclair/typebox';
+import { callerOf, mayAccess, ownerScope } from '../../shared/caller.ts';
 import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import { cancelOrderCommand } from './commands/cancel-order.ts';
-import { loadOrder } from './commands/load-order.ts';
+import { loadOrder, orderNotFound } from './commands/load-order.ts';
 import { placeOrderCommand } from './commands/place-order.ts';
 import type { OrderContext } from './config.ts';
-import type { Order } from './domain/order.ts';
+import { type CustomerDecision, customerFor, type Order } from './domain/order.ts';
 import type { PaymentPort } from './payment-port.ts';
 
-/** What a customer sends; server-owned fields (id, orderStatus …) are ignored if present. */
+/**
+ * What a customer sends; server-owned fields (id, orderStatus …) are ignored if present.
+ * userName may be left out when the caller is known (it is then the caller's name).
+ */
 const OrderBody = Type.Object({
   itemName: Type.String({ minLength: 1 }),
   qty: Type.Integer({ minimum: 1 }),
   itemPrice: Type.Integer({ minimum: 0 }),
   storeName: Type.String({ minLength: 1 }),
-  userName: Type.String({ minLength: 1 }),
+  userName: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 const SORTABLE = ['id', 'itemName', 'storeName', 'userName', 'orderStatus'] as const;
+
+/** A refused customer becomes HTTP here: someone else's name → 403, none at all → 400. */
+function customerOrThrow(decision: CustomerDecision): string {
+  if (decision.ok) return decision.userName;
+  const { code, message } = decision.rejection;
+  if (code === 'ORDER.NOT_YOURS') throw new ForbiddenError(code, message);
+  // Same shape as the schema's own 400 (a direct call must still name the customer).
+  throw new BadRequestError('REQUEST.INVALID', `Invalid request: ${message}`, [
+    { field: 'userName', message: 'is required' },
+  ]);
+}
 
 export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
   const { app } = ctx;
   const resource = (base: string, order: Order) => halResource(base, '/orders', order);
 
   app.post('/orders', { schema: { body: OrderBody } }, async (request, reply) => {
-    const { itemName, qty, itemPrice, storeName, userName } = request.body;
+    const { itemName, qty, itemPrice, storeName } = request.body;
+    const userName = customerOrThrow(customerFor(callerOf(request), request.body.userName));
     const order = await placeOrderCommand(
       ctx,
       payment,
@@ -39,16 +61,16 @@ export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
 
   app.get('/orders', { schema: { querystring: PagingQuery } }, async (request, reply) => {
     const paging = parsePaging(request.query, { sortable: SORTABLE });
+    const owner = ownerScope(callerOf(request));
     let query = ctx.store.db.selectFrom('orders').selectAll().limit(paging.size).offset(paging.offset);
+    let count = ctx.store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (owner !== undefined) {
+      query = query.where('userName', '=', owner);
+      count = count.where('userName', '=', owner);
+    }
     for (const s of paging.sort) query = query.orderBy(s.field as (typeof SORTABLE)[number], s.direction);
     if (paging.sort.length === 0) query = query.orderBy('id', 'asc');
-    const [rows, count] = await Promise.all([
-      query.execute(),
-      ctx.store.db
-        .selectFrom('orders')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ]);
+    const [rows, total] = await Promise.all([query.execute(), count.executeTakeFirstOrThrow()]);
     const base = baseUrlOf(request);
     const items = rows.map((row) =>
       resource(base, {
@@ -66,7 +88,7 @@ export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
         '/orders',
         'orders',
         items,
-        { number: paging.page, size: paging.size, totalElements: Number(count.n) },
+        { number: paging.page, size: paging.size, totalElements: Number(total.n) },
         { sort: paging.sort },
       ),
     );
@@ -74,13 +96,13 @@ export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
 
   app.get('/orders/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const order = await loadOrder(ctx.store.db, request.params.id);
-    if (!order) throw new NotFoundError('ORDER.NOT_FOUND', `order ${request.params.id} not found`);
+    if (!order || !mayAccess(callerOf(request), order.userName)) throw orderNotFound(request.params.id);
     return hal(reply, 200, resource(baseUrlOf(request), order));
   });
 
   /** The seed's cancel: DELETE → 204; the order stays readable with status OrderCancelled. */
   app.delete('/orders/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    await cancelOrderCommand(ctx, request.params.id, currentTraceparent(request));
+    await cancelOrderCommand(ctx, request.params.id, callerOf(request), currentTraceparent(request));
     return reply.code(204).send();
   });
 }

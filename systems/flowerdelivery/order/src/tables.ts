@@ -38,4 +38,10 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_orders_user': {
+    // GET /orders through the gateway lists only the caller's orders.
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('orders_user').on('orders').column('userName').execute();
+    },
+  },
 };

@@ -10,6 +10,7 @@ import {
   publish,
   tempDir,
 } from '../../test/helpers.ts';
+import { ADMIN, asUser } from '../../test/identity.ts';
 import { orderService } from '../src/service.ts';
 import type { OrderTables } from '../src/tables.ts';
 
@@ -157,5 +158,108 @@ describe('order service', () => {
         ._embedded.orders.some((o: { itemName: string }) => o.itemName === 'BROKEN'),
       false,
     );
+  });
+});
+
+describe('order service behind the gateway: identity from x-user-* headers only', () => {
+  let service: BuiltService<OrderTables>;
+  let payment: FakePayment;
+  const { userName: _, ...seedBody } = rose;
+  const c1 = asUser('customer1');
+  const c2 = asUser('customer2');
+  const send = (
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    headers: Record<string, string>,
+    payload?: object,
+  ) => service.app.inject({ method, url, headers, payload });
+  const place = async (headers: Record<string, string>, body: object = seedBody) => {
+    const res = await send('POST', '/orders', headers, body);
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json() as { id: number; userName: string };
+  };
+  const names = async (headers: Record<string, string>) =>
+    (await send('GET', '/orders?size=100', headers))
+      .json()
+      ._embedded.orders.map((o: { userName: string }) => o.userName) as string[];
+
+  before(async () => {
+    payment = await fakePayment();
+    service = await buildService(orderService, {
+      DATA_DIR: tempDir(),
+      LOG_LEVEL: 'silent',
+      PAYMENT_URL: payment.url,
+    });
+    await service.start();
+  });
+  after(async () => {
+    await service.close();
+    await payment.close();
+  });
+
+  it("orders for the caller: userName left out is filled from identity, the caller's own name is accepted", async () => {
+    const filled = await place(c1);
+    assert.equal(filled.userName, 'customer1');
+    assert.equal((await place(c1, { ...seedBody, userName: 'customer1' })).userName, 'customer1');
+    assert.equal(payment.requests.at(-1)!.body.userName, 'customer1', 'payment is made for the caller');
+  });
+
+  it('refuses a body naming another customer with 403 ORDER.NOT_YOURS, before paying', async () => {
+    const calls = payment.requests.length;
+    const res = await send('POST', '/orders', c2, { ...seedBody, userName: 'customer1' });
+    assert.equal(res.statusCode, 403);
+    assert.equal(res.json().code, 'ORDER.NOT_YOURS');
+    assert.match(res.json().message, /customer2.*customer1/);
+    assert.equal(payment.requests.length, calls, 'no payment for a refused order');
+  });
+
+  it('lets an admin order for a named customer, and for itself when none is named', async () => {
+    assert.equal((await place(ADMIN, { ...seedBody, userName: 'customer2' })).userName, 'customer2');
+    assert.equal((await place(ADMIN)).userName, 'bounded-admin');
+  });
+
+  it("lists only the caller's orders; an admin and a direct call see them all", async () => {
+    await place(c2);
+    assert.ok((await names(c1)).length >= 2);
+    assert.ok((await names(c1)).every((n) => n === 'customer1'));
+    assert.ok((await names(c2)).every((n) => n === 'customer2'));
+    const list = (await send('GET', '/orders', c2)).json();
+    assert.equal(list.page.totalElements, list._embedded.orders.length, "the count is the caller's too");
+    assert.equal((await names(asUser('store1', 'store'))).length, 0, 'not a customer: no orders of its own');
+    const all = await names(ADMIN);
+    assert.deepEqual(new Set(all), new Set(['customer1', 'customer2', 'bounded-admin']));
+    assert.deepEqual(await names({}), all, 'no identity headers: a direct loopback call sees every order');
+  });
+
+  it("answers another customer's order like a missing one (404) for GET and DELETE, and leaves it alone", async () => {
+    const mine = await place(c1);
+    for (const url of [`/orders/${mine.id}`, '/orders/9999']) {
+      const read = await send('GET', url, c2);
+      assert.equal(read.statusCode, 404);
+      assert.equal(read.json().code, 'ORDER.NOT_FOUND');
+      const del = await send('DELETE', url, c2);
+      assert.equal(del.statusCode, 404);
+      assert.equal(del.json().code, 'ORDER.NOT_FOUND');
+    }
+    const still = await send('GET', `/orders/${mine.id}`, c1);
+    assert.equal(still.statusCode, 200);
+    assert.equal(still.json().orderStatus, 'Paid', 'not cancelled by customer2');
+    assert.equal((await send('DELETE', `/orders/${mine.id}`, c1)).statusCode, 204);
+    assert.equal((await send('GET', `/orders/${mine.id}`, c1)).json().orderStatus, 'OrderCancelled');
+  });
+
+  it('lets an admin read and cancel any order', async () => {
+    const theirs = await place(c2);
+    assert.equal((await send('GET', `/orders/${theirs.id}`, ADMIN)).statusCode, 200);
+    assert.equal((await send('DELETE', `/orders/${theirs.id}`, ADMIN)).statusCode, 204);
+    assert.equal((await send('GET', `/orders/${theirs.id}`, c2)).json().orderStatus, 'OrderCancelled');
+  });
+
+  it('without identity headers behaves as before: the body must name the customer', async () => {
+    const res = await send('POST', '/orders', {}, seedBody);
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().code, 'REQUEST.INVALID');
+    assert.deepEqual(res.json().fields, [{ field: 'userName', message: 'is required' }]);
+    assert.equal((await place({}, rose)).userName, 'LKJ');
   });
 });

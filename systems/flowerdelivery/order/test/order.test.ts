@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cancelOrder, type Order, observeProgress, placeOrder } from '../src/domain/order.ts';
+import { DIRECT } from '../../shared/caller.ts';
+import { cancelOrder, customerFor, type Order, observeProgress, placeOrder } from '../src/domain/order.ts';
 
 const request = { itemName: '장미 한바구니', qty: 1, itemPrice: 50000, storeName: 'KJSHOP', userName: 'LKJ' };
 const paid = (): Order => {
@@ -50,5 +51,20 @@ describe('Order decisions', () => {
     assert.equal(started.orderStatus, 'DeliveryStarted');
     const cancelled = observeProgress(observeProgress(paid(), 'OrderCancelled'), 'Decorated');
     assert.equal(cancelled.orderStatus, 'OrderCancelled');
+  });
+
+  it('decides whose order it is from the caller, never from the body alone', () => {
+    const c1 = { kind: 'user', name: 'customer1', isAdmin: false } as const;
+    const admin = { kind: 'user', name: 'bounded-admin', isAdmin: true } as const;
+    assert.deepEqual(customerFor(c1, undefined), { ok: true, userName: 'customer1' });
+    assert.deepEqual(customerFor(c1, 'customer1'), { ok: true, userName: 'customer1' });
+    const other = customerFor(c1, 'customer2');
+    assert.ok(!other.ok);
+    assert.equal(other.rejection.code, 'ORDER.NOT_YOURS');
+    assert.deepEqual(customerFor(admin, 'customer2'), { ok: true, userName: 'customer2' });
+    assert.deepEqual(customerFor(DIRECT, 'LKJ'), { ok: true, userName: 'LKJ' });
+    const none = customerFor(DIRECT, undefined);
+    assert.ok(!none.ok);
+    assert.equal(none.rejection.code, 'ORDER.CUSTOMER_REQUIRED');
   });
 });

@@ -1,15 +1,23 @@
-/** The customer cancels (DELETE /orders/{id}): refused once the rider has started. */
-import { NotFoundError } from '@bounded/kernel';
+/**
+ * The customer cancels (DELETE /orders/{id}): refused once the rider has started. Another
+ * customer's order is answered like a missing one (404), so its existence is not revealed.
+ */
 import { toNewEvent } from '../../../events.ts';
+import { type Caller, mayAccess } from '../../../shared/caller.ts';
 import { decided } from '../../../shared/http.ts';
 import type { OrderContext } from '../config.ts';
 import { cancelOrder } from '../domain/order.ts';
-import { loadOrder } from './load-order.ts';
+import { loadOrder, orderNotFound } from './load-order.ts';
 
-export async function cancelOrderCommand(ctx: OrderContext, id: number, traceparent?: string): Promise<void> {
+export async function cancelOrderCommand(
+  ctx: OrderContext,
+  id: number,
+  caller: Caller,
+  traceparent?: string,
+): Promise<void> {
   await ctx.command(async (trx, record) => {
     const order = await loadOrder(trx, id);
-    if (!order) throw new NotFoundError('ORDER.NOT_FOUND', `order ${id} not found`);
+    if (!order || !mayAccess(caller, order.userName)) throw orderNotFound(id);
     const { state, events } = decided(cancelOrder(order));
     await trx.updateTable('orders').set({ orderStatus: state.orderStatus }).where('id', '=', id).execute();
     await record(events.map(toNewEvent));

@@ -1,3 +1,4 @@
+import { NotFoundError } from '@bounded/kernel';
 import type { Kysely } from 'kysely';
 import type { Order } from '../domain/order.ts';
 import type { OrderTables } from '../tables.ts';
@@ -7,4 +8,9 @@ export async function loadOrder(db: Kysely<OrderTables>, id: number): Promise<Or
   return (
     row && { ...row, id: Number(row.id), itemPrice: Number(row.itemPrice), paymentId: Number(row.paymentId) }
   );
+}
+
+/** The one 404 for an order: missing, or another customer's (the two look the same). */
+export function orderNotFound(id: number): NotFoundError {
+  return new NotFoundError('ORDER.NOT_FOUND', `order ${id} not found`);
 }

@@ -2,7 +2,8 @@
  * The Order aggregate: what the customer ordered and where it stands. Pure: the id and the
  * payment come from outside (the command), nothing here reads a clock or does I/O.
  */
-import { accept, advance, type Decision, refuse } from '../../../shared/decision.ts';
+import type { Caller } from '../../../shared/caller.ts';
+import { accept, advance, type Decision, type Rejection, refuse } from '../../../shared/decision.ts';
 
 export type OrderStatus =
   | 'Paid'
@@ -45,6 +46,34 @@ const RANK: Record<OrderStatus, number> = {
   OrderCancelled: 9,
   OrderRejected: 9,
 };
+
+/** Who an order is for, or why the caller may not order for the customer the body names. */
+export type CustomerDecision =
+  | { readonly ok: true; readonly userName: string }
+  | { readonly ok: false; readonly rejection: Rejection };
+
+/**
+ * Whose order this is. Through the gateway the customer is the caller: the body may repeat the
+ * caller's name or leave it out, never name someone else (an admin may order for anyone). A
+ * direct call (no identity, see shared/caller.ts) names the customer in the body, as the seed does.
+ */
+export function customerFor(caller: Caller, named: string | undefined): CustomerDecision {
+  if (caller.kind === 'direct') {
+    return named
+      ? { ok: true, userName: named }
+      : { ok: false, rejection: { code: 'ORDER.CUSTOMER_REQUIRED', message: 'userName is required' } };
+  }
+  if (named === undefined || named === caller.name || caller.isAdmin) {
+    return { ok: true, userName: named ?? caller.name };
+  }
+  return {
+    ok: false,
+    rejection: {
+      code: 'ORDER.NOT_YOURS',
+      message: `signed in as ${caller.name}, you cannot order for ${named}: leave userName out or send your own`,
+    },
+  };
+}
 
 /** An order exists only once it is paid: placing it needs the payment that went through. */
 export function placeOrder(id: number, request: OrderRequest, paymentId: number): Decision<Order> {
