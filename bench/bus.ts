@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const idle = await Promise.all(
       Array.from({ length: 10 }, (_, i) => start('consumer', idleDir, `idle-${i}`)),
     );
-    await sleep(2000); // let start-up work settle
+    await sleep(10_000); // let start-up work (and the GC that follows it) settle: we measure the steady idle state
     const before = idle.map((c) => cpuTicks(c.pid!));
     await sleep(idleSeconds * 1000);
     const after = idle.map((c) => cpuTicks(c.pid!));

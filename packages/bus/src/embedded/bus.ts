@@ -16,9 +16,9 @@ export interface EmbeddedBusOptions {
   readonly partitions?: number;
   /** 'process' survives a killed process; 'full' also a power cut (fsync per commit). */
   readonly durability?: 'process' | 'full';
-  /** Lease renewal period of a group member (default 3000 ms); joins and leaves are signalled at once. */
+  /** Lease renewal period of a group member (default 5000 ms); joins and leaves are signalled at once. */
   readonly heartbeatMs?: number;
-  /** A member silent this long is evicted; a dead pid is evicted at once (default 15000 ms). */
+  /** A member silent this long is evicted; a dead pid is evicted at once (default 20000 ms). */
   readonly sessionMs?: number;
   /** Events fetched per partition per round (default 500). */
   readonly batchSize?: number;
@@ -59,7 +59,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
     let coordinator = coordinators.get(group);
     if (!coordinator) {
       coordinator = new GroupCoordinator(join(groupsDir, `${group.replace(/[^\w.-]/g, '_')}.db`), {
-        sessionMs: options.sessionMs ?? 15_000,
+        sessionMs: options.sessionMs ?? 20_000,
         durability,
       });
       coordinators.set(group, coordinator);
@@ -111,7 +111,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
           offset: stored.offset,
           appendedAt: stored.appended_at,
         }),
-        heartbeatMs: options.heartbeatMs ?? 3000,
+        heartbeatMs: options.heartbeatMs ?? 5000,
         batchSize: options.batchSize ?? 500,
         onHandlerError: options.onHandlerError,
       });
