@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { foregroundPrinter, launch, type SystemMap } from '@bounded/runner';
+import { foregroundPrinter, launch, platformProcesses, type SystemMap } from '@bounded/runner';
 
 const root = join(import.meta.dirname, '..');
 const systemsDir = join(root, 'systems');
@@ -33,8 +33,6 @@ for (const name of chosen) {
 }
 
 const env = process.env;
-const authEntry = join(root, 'packages', 'auth', 'src', 'main.ts');
-const gatewayEntry = join(root, 'packages', 'gateway', 'src', 'main.ts');
 const authPort = Number(env.AUTH_PORT ?? 8090);
 const started = Date.now();
 const launched = await launch({
@@ -44,24 +42,7 @@ const launched = await launch({
   logLevel: env.LOG_LEVEL,
   sink: foregroundPrinter({ showRequests: env.LOG_REQUESTS === '1' }),
   progress: (ready, total) => process.stderr.write(`\rstarting: ${ready}/${total} processes ready`),
-  platform: {
-    auth: existsSync(authEntry)
-      ? { entry: authEntry, port: authPort, env: { AUTH_DEV_USERS: env.AUTH_DEV_USERS ?? '1' } }
-      : undefined,
-    gateway: existsSync(gatewayEntry)
-      ? {
-          entry: gatewayEntry,
-          env: (system, targetsFile) => ({
-            GATEWAY_SYSTEM: system.name,
-            GATEWAY_ROUTES: JSON.stringify(
-              system.services.flatMap((s) => (s.routes ?? []).map((r) => ({ ...r, service: s.name }))),
-            ),
-            GATEWAY_TARGETS_FILE: targetsFile,
-            AUTH_URL: `http://127.0.0.1:${authPort}`,
-          }),
-        }
-      : undefined,
-  },
+  platform: platformProcesses({ authPort, devUsers: env.AUTH_DEV_USERS !== '0' }),
 });
 process.stderr.write(
   `\rall ${launched.supervisor.status().length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n`,

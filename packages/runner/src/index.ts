@@ -7,6 +7,7 @@ export {
   type ProcessSpec,
 } from './instance.ts';
 export { type Launched, type LaunchOptions, launch, type PlatformProcesses } from './launch.ts';
+export { platformProcesses } from './platform.ts';
 export { foregroundPrinter } from './printer.ts';
 export { type Deployment, Supervisor, UnknownProcessError } from './supervisor.ts';
 export {

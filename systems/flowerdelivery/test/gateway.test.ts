@@ -7,13 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Launched, launch, type SystemMap } from '@bounded/runner';
+import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
 import { system as defaultSystem } from '../system.ts';
 import { eventually, tempDir } from './helpers.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const AUTH_PORT = 18090;
 const system: SystemMap = { ...defaultSystem, basePort: 18200 };
 const GATEWAY = `http://127.0.0.1:${system.basePort}`;
@@ -78,24 +76,7 @@ describe('flowerdelivery through the gateway (real processes, real tokens)', { t
         logs.push(`${id} ${line}`);
         if (logs.length > 200) logs.shift();
       },
-      platform: {
-        auth: {
-          entry: join(root, 'packages', 'auth', 'src', 'main.ts'),
-          port: AUTH_PORT,
-          env: { AUTH_DEV_USERS: '1' },
-        },
-        gateway: {
-          entry: join(root, 'packages', 'gateway', 'src', 'main.ts'),
-          env: (s, targetsFile) => ({
-            GATEWAY_SYSTEM: s.name,
-            GATEWAY_ROUTES: JSON.stringify(
-              s.services.flatMap((svc) => (svc.routes ?? []).map((r) => ({ ...r, service: svc.name }))),
-            ),
-            GATEWAY_TARGETS_FILE: targetsFile,
-            AUTH_URL: `http://127.0.0.1:${AUTH_PORT}`,
-          }),
-        },
-      },
+      platform: platformProcesses({ authPort: AUTH_PORT }),
     }).catch((error) => {
       console.error(logs.join('\n'));
       throw error;

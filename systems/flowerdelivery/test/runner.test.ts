@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Launched, launch, type SystemMap } from '@bounded/runner';
+import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
 import autocannon from 'autocannon';
 import { system as defaultSystem } from '../system.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 // A block of its own, so the test runs beside a developer's `npm start`.
 const system: SystemMap = { ...defaultSystem, basePort: 28200 };
 const AUTH_PORT = 28090;
@@ -99,24 +98,7 @@ describe('the runner supervising flowerdelivery (real processes, through the gat
       controlPort: 28000,
       logLevel: 'warn',
       sink: () => {},
-      platform: {
-        auth: {
-          entry: join(root, 'packages/auth/src/main.ts'),
-          port: AUTH_PORT,
-          env: { AUTH_DEV_USERS: '1' },
-        },
-        gateway: {
-          entry: join(root, 'packages/gateway/src/main.ts'),
-          env: (s, targetsFile) => ({
-            GATEWAY_SYSTEM: s.name,
-            GATEWAY_ROUTES: JSON.stringify(
-              s.services.flatMap((x) => (x.routes ?? []).map((r) => ({ ...r, service: x.name }))),
-            ),
-            GATEWAY_TARGETS_FILE: targetsFile,
-            AUTH_URL: `http://127.0.0.1:${AUTH_PORT}`,
-          }),
-        },
-      },
+      platform: platformProcesses({ authPort: AUTH_PORT }),
     });
     customer = await token('customer1');
   });
