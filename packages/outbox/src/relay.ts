@@ -16,15 +16,23 @@ export interface RelayOptions {
  * between publish and delete publishes them again (at-least-once; consumers dedupe by id),
  * and a crash before publish leaves them in the table for the next start.
  */
+const PURGE_EVERY = 500;
+
 export class OutboxRelay {
   readonly #o: Required<Omit<RelayOptions, 'onError'>> & Pick<RelayOptions, 'onError'>;
   #running = false;
   #loop: Promise<void> | undefined;
   #kick: (() => void) | undefined;
   #pending = false;
+  /** Highest seq published by this relay; rows up to it are deleted lazily. */
+  #published = 0;
+  #unpurged = 0;
+
+  readonly #lazyPurge: boolean;
 
   constructor(options: RelayOptions) {
     this.#o = { batchSize: 500, idleMs: 2000, ...options };
+    this.#lazyPurge = options.store.dialect === 'sqlite';
   }
 
   start(): void {
@@ -49,6 +57,7 @@ export class OutboxRelay {
   async backlog(): Promise<number> {
     const row = await messaging(this.#o.store.db)
       .selectFrom('bounded_outbox')
+      .where('seq', '>', this.#lazyPurge ? this.#published : 0)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(row.n);
@@ -57,6 +66,7 @@ export class OutboxRelay {
   /** Publishes everything committed so far; used at shutdown and by tests. */
   async drain(): Promise<void> {
     while ((await this.#publishBatch()) > 0) {}
+    await this.#purge();
   }
 
   async #run(): Promise<void> {
@@ -87,14 +97,33 @@ export class OutboxRelay {
     const rows = await messaging(this.#o.store.db)
       .selectFrom('bounded_outbox')
       .selectAll()
+      .where('seq', '>', this.#lazyPurge ? this.#published : 0)
       .orderBy('seq')
       .limit(this.#o.batchSize)
       .execute();
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      await this.#purge();
+      return 0;
+    }
     const messages: EventMessage[] = rows.map((row) => messageOf(row.id, row));
     await this.#o.bus.publish(messages);
-    const last = rows[rows.length - 1].seq!;
-    await messaging(this.#o.store.db).deleteFrom('bounded_outbox').where('seq', '<=', last).execute();
+    this.#published = Number(rows[rows.length - 1].seq);
+    this.#unpurged += rows.length;
+    if (this.#unpurged >= PURGE_EVERY || !this.#lazyPurge) await this.#purge();
     return rows.length;
+  }
+
+  /**
+   * Deletes what was published, in bulk: a delete per batch was one more commit per command
+   * under load. Rows published but not yet purged when the process dies are published again
+   * on the next start (at-least-once; consumers dedupe by event id).
+   * Only on SQLite, whose single writer assigns `seq` in commit order: on PostgreSQL/MySQL a
+   * lower seq can commit after a higher one, and a high-water mark would step over it, so
+   * there every batch is deleted at once and the next select starts from what is left.
+   */
+  async #purge(): Promise<void> {
+    if (this.#unpurged === 0) return;
+    await messaging(this.#o.store.db).deleteFrom('bounded_outbox').where('seq', '<=', this.#published).execute();
+    this.#unpurged = 0;
   }
 }
