@@ -86,7 +86,10 @@ let bundled: string;
 const children: ChildProcess[] = [];
 
 function start<T>(role: string, env: Record<string, string> = {}): Promise<T> {
-  const child = fork(bundled, ['--role', role], { execArgv: [], env: { ...process.env, ...env } });
+  const child = fork(bundled, ['--role', role], {
+    execArgv: role === 'gateway' ? (process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [],
+    env: { ...process.env, ...env },
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m as T));

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus, EventMessage } from '@bounded/bus';
 import type { Store } from '@bounded/store';
 import { messageOf, messaging } from './tables.ts';
@@ -17,6 +18,8 @@ export interface RelayOptions {
  * and a crash before publish leaves them in the table for the next start.
  */
 const PURGE_EVERY = 500;
+const BUSY_GAP_MS = 5;
+const GATHER_MS = 2;
 
 export class OutboxRelay {
   readonly #o: Required<Omit<RelayOptions, 'onError'>> & Pick<RelayOptions, 'onError'>;
@@ -78,7 +81,13 @@ export class OutboxRelay {
       } catch (error) {
         this.#o.onError?.(error);
       }
-      if (published === 0 && !this.#pending && this.#running) await this.#idle();
+      if (published === 0 && !this.#pending && this.#running) {
+        const idleSince = Date.now();
+        await this.#idle();
+        // Kicked again almost at once: commands are flowing. Gather a few more rows into one
+        // publish (one append, one wake-up of every reader) rather than one per command.
+        if (Date.now() - idleSince < BUSY_GAP_MS && this.#running) await sleep(GATHER_MS);
+      }
     }
   }
 
@@ -123,7 +132,10 @@ export class OutboxRelay {
    */
   async #purge(): Promise<void> {
     if (this.#unpurged === 0) return;
-    await messaging(this.#o.store.db).deleteFrom('bounded_outbox').where('seq', '<=', this.#published).execute();
+    await messaging(this.#o.store.db)
+      .deleteFrom('bounded_outbox')
+      .where('seq', '<=', this.#published)
+      .execute();
     this.#unpurged = 0;
   }
 }

@@ -33,6 +33,8 @@ const IDLE_FALLBACK_MS = 30_000;
  * busiest lock of the machine. A crash re-delivers at most this much; the inbox absorbs it.
  */
 const COMMIT_INTERVAL_MS = 50;
+const BUSY_GAP_MS = 5;
+const GATHER_MS = 3;
 const MAX_BACKOFF_MS = 5000;
 
 /**
@@ -109,7 +111,13 @@ export class GroupMember {
       const seen = this.#o.wakeup.generation;
       const handled = await this.#round();
       if (handled === 0 || Date.now() - this.#lastCommit >= COMMIT_INTERVAL_MS) this.#commit();
-      if (handled === 0 && !this.#stopping) await this.#o.wakeup.wait(seen, IDLE_FALLBACK_MS);
+      if (handled === 0 && !this.#stopping) {
+        const idleSince = Date.now();
+        await this.#o.wakeup.wait(seen, IDLE_FALLBACK_MS);
+        // Woken almost at once: events are flowing. Let a few more arrive and take them in one
+        // round, instead of waking (with every other group on the machine) for each one.
+        if (Date.now() - idleSince < BUSY_GAP_MS && !this.#stopping) await sleep(GATHER_MS);
+      }
     }
   }
 

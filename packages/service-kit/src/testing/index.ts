@@ -1,0 +1,11 @@
+export {
+  eventually,
+  type FakeDependency,
+  fakeDependency,
+  probeEvents,
+  publish,
+  type SeenEvent,
+  tempDir,
+} from './helpers.ts';
+export { ADMIN, asUser } from './identity.ts';
+export { bundleService, freePort, killAll, type ServiceProcess, startProcess } from './processes.ts';
