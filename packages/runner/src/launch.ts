@@ -36,15 +36,14 @@ export interface Launched {
 }
 
 /**
- * Starts a set of systems as separate processes: auth first, then every service, then the
- * gateways, each waited for until ready. The control endpoint serves `npx bounded`.
+ * Starts a set of systems as separate processes (auth, every service, a gateway per system),
+ * all at once, and waits until each is ready. The control endpoint serves `npx bounded`.
  */
 export async function launch(options: LaunchOptions): Promise<Launched> {
   const supervisor = new Supervisor({ sink: options.sink });
   const controlUrl = `http://127.0.0.1:${options.controlPort}`;
   const baseEnv = { DATA_DIR: resolve(options.dataDir), LOG_LEVEL: options.logLevel ?? 'info' };
   const gateways: Gateway[] = [];
-  const stages: string[][] = [[], [], []];
   const targetFiles: Array<{ system: SystemMap; path: string }> = [];
 
   const entries: Array<{
@@ -53,7 +52,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     port: number;
     spare: () => number[];
     env: Record<string, string>;
-    stage: number;
   }> = [];
   if (options.platform.auth) {
     const { entry, port, env } = options.platform.auth;
@@ -63,7 +61,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       port,
       spare: () => [],
       env: { ...baseEnv, ...env },
-      stage: 0,
     });
   }
   for (const system of options.systems) {
@@ -82,7 +79,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
         port: servicePort(system, service.name),
         spare,
         env: { ...baseEnv, ...calls, ...service.env },
-        stage: 1,
       });
     }
     if (options.platform.gateway) {
@@ -94,7 +90,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
         port: system.basePort,
         spare,
         env: { ...baseEnv, ...options.platform.gateway.env(system, targetsFile) },
-        stage: 2,
       });
       gateways.push({ system: system.name, url: `http://127.0.0.1:${system.basePort}` });
     }
@@ -103,7 +98,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const bundles = await Promise.all(entries.map((e) => bundle(e.entry, e.id.replace('/', '-'))));
   entries.forEach((e, i) => {
     supervisor.add({ spec: { id: e.id, bundle: bundles[i], env: e.env }, port: e.port, sparePorts: e.spare });
-    stages[e.stage].push(e.id);
   });
 
   publishTargets(supervisor, targetFiles);
@@ -114,15 +108,15 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     await control.close();
   };
   try {
+    // Everything starts at once: services need neither auth nor the gateway to become ready,
+    // and a gateway reads its targets file as replicas appear.
     let ready = 0;
-    for (const stage of stages) {
-      await Promise.all(
-        stage.map(async (id) => {
-          await supervisor.start(id);
-          options.progress?.(++ready, entries.length);
-        }),
-      );
-    }
+    await Promise.all(
+      entries.map(async (e) => {
+        await supervisor.start(e.id);
+        options.progress?.(++ready, entries.length);
+      }),
+    );
   } catch (error) {
     await stop();
     throw error;

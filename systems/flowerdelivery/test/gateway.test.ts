@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
+import { eventually, tempDir } from '@bounded/service-kit/testing';
 import { system as defaultSystem } from '../system.ts';
-import { eventually, tempDir } from './helpers.ts';
 
 const AUTH_PORT = 18090;
 const system: SystemMap = { ...defaultSystem, basePort: 18200 };

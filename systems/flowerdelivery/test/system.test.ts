@@ -3,9 +3,17 @@
  * a temp DATA_DIR): the spec's scenarios and its fault-isolation cases.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, tempDir } from './helpers.ts';
-import { bundleService, freePort, killAll, type ServiceProcess, startProcess } from './processes.ts';
+import {
+  bundleService,
+  eventually,
+  freePort,
+  killAll,
+  type ServiceProcess,
+  startProcess,
+  tempDir,
+} from '@bounded/service-kit/testing';
 
 const NAMES = ['order', 'payment', 'ordermanagement', 'delivery', 'mypage'] as const;
 type Name = (typeof NAMES)[number];
@@ -82,7 +90,7 @@ describe('flowerdelivery system (real processes)', { timeout: 90_000 }, () => {
 
   before(async () => {
     for (const name of NAMES) {
-      bundles[name] = await bundleService(name);
+      bundles[name] = await bundleService(join(import.meta.dirname, '..'), name, 'flowerdelivery');
       ports[name] = await freePort();
     }
     for (const name of NAMES) await start(name);

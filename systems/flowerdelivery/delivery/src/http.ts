@@ -1,7 +1,7 @@
 import { type BaseConfig, currentTraceparent, NotFoundError, type ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
+import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
-import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import { type RiderAction, rideCommand } from './commands/ride.ts';
 import type { Delivery } from './domain/delivery.ts';
 import { type DeliveryTables, toDelivery } from './tables.ts';

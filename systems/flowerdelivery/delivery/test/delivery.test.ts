@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
-import { eventually, probeEvents, publish, tempDir } from '../../test/helpers.ts';
+import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
 import { cancelDelivery, completeDelivery, request, startDelivery } from '../src/domain/delivery.ts';
 import { deliveryService } from '../src/service.ts';
 import type { DeliveryTables } from '../src/tables.ts';
@@ -43,7 +43,7 @@ describe('delivery service', () => {
   before(async () => {
     service = await buildService(deliveryService, { DATA_DIR: tempDir(), LOG_LEVEL: 'silent' });
     await service.start();
-    probe = await probeEvents(service as BuiltService<unknown>);
+    probe = await probeEvents(service as BuiltService<unknown>, 'flowerdelivery');
   });
   after(async () => {
     await probe.close();

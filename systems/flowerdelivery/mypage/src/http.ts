@@ -6,10 +6,9 @@
  */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
+import { callerOf, hal, IdParams, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
-import { callerOf, mayAccess, ownerScope } from '../../shared/caller.ts';
-import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import type { MyPageTables } from './tables.ts';
 
 const PATH = '/myPages';

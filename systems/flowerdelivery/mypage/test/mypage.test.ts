@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
-import { eventually, publish, tempDir } from '../../test/helpers.ts';
-import { ADMIN, asUser } from '../../test/identity.ts';
+import { ADMIN, asUser, eventually, publish, tempDir } from '@bounded/service-kit/testing';
 import { myPageService } from '../src/service.ts';
 import type { MyPageTables } from '../src/tables.ts';
 import { emptyMyPage, project } from '../src/views/my-page.ts';

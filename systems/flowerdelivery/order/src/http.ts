@@ -7,9 +7,8 @@
  */
 import { BadRequestError, currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
+import { callerOf, hal, IdParams, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
-import { callerOf, mayAccess, ownerScope } from '../../shared/caller.ts';
-import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import { cancelOrderCommand } from './commands/cancel-order.ts';
 import { loadOrder, orderNotFound } from './commands/load-order.ts';
 import { placeOrderCommand } from './commands/place-order.ts';

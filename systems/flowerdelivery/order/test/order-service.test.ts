@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
+import { ADMIN, asUser, eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
 import { sql } from 'kysely';
-import {
-  eventually,
-  type FakePayment,
-  fakePayment,
-  probeEvents,
-  publish,
-  tempDir,
-} from '../../test/helpers.ts';
-import { ADMIN, asUser } from '../../test/identity.ts';
+import { type FakePayment, fakePayment } from '../../test/helpers.ts';
 import { orderService } from '../src/service.ts';
 import type { OrderTables } from '../src/tables.ts';
 
@@ -35,7 +28,7 @@ describe('order service', () => {
       PAYMENT_HALF_OPEN_MS: '400',
     });
     await service.start();
-    probe = await probeEvents(service as BuiltService<unknown>);
+    probe = await probeEvents(service as BuiltService<unknown>, 'flowerdelivery');
   });
   after(async () => {
     await probe.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIRECT } from '../../shared/caller.ts';
+import { DIRECT } from '@bounded/service-kit';
 import { cancelOrder, customerFor, type Order, observeProgress, placeOrder } from '../src/domain/order.ts';
 
 const request = { itemName: '장미 한바구니', qty: 1, itemPrice: 50000, storeName: 'KJSHOP', userName: 'LKJ' };

@@ -1,8 +1,8 @@
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
 import { currentTraceparent, NotFoundError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
+import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
-import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import { changeStatusCommand, type StoreAction } from './commands/change-status.ts';
 import type { StoreOrder } from './domain/store-order.ts';
 import { type OrderManagementTables, toStoreOrder } from './tables.ts';

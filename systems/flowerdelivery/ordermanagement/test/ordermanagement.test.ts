@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
-import { eventually, probeEvents, publish, tempDir } from '../../test/helpers.ts';
+import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
 import { acceptOrder, cancelByCustomer, decorate, receive, rejectOrder } from '../src/domain/store-order.ts';
 import { orderManagementService } from '../src/service.ts';
 import type { OrderManagementTables } from '../src/tables.ts';
@@ -53,7 +53,7 @@ describe('ordermanagement service', () => {
   before(async () => {
     service = await buildService(orderManagementService, { DATA_DIR: tempDir(), LOG_LEVEL: 'silent' });
     await service.start();
-    probe = await probeEvents(service as BuiltService<unknown>);
+    probe = await probeEvents(service as BuiltService<unknown>, 'flowerdelivery');
   });
   after(async () => {
     await probe.close();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceparent, NotFoundError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
+import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
-import { hal, IdParams, PagingQuery } from '../../shared/http.ts';
 import { loadPayment, toPayment } from './commands/load-payment.ts';
 import { makePaymentCommand } from './commands/make-payment.ts';
 import type { PaymentContext } from './config.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
-import { eventually, probeEvents, publish, tempDir } from '../../test/helpers.ts';
+import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
 import { pay, refund } from '../src/domain/payment.ts';
 import { paymentService } from '../src/service.ts';
 import type { PaymentTables } from '../src/tables.ts';
@@ -44,7 +44,7 @@ describe('payment service', () => {
   before(async () => {
     service = await buildService(paymentService, { DATA_DIR: tempDir(), LOG_LEVEL: 'silent' });
     await service.start();
-    probe = await probeEvents(service as BuiltService<unknown>);
+    probe = await probeEvents(service as BuiltService<unknown>, 'flowerdelivery');
   });
   after(async () => {
     await probe.close();

@@ -1,15 +1,14 @@
 /** The rider's two actions: start and complete a delivery. */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { toNewEvent } from '../../../events.ts';
-import type { Decision } from '../../../shared/decision.ts';
-import { decided } from '../../../shared/http.ts';
+import { type Decision, decided } from '@bounded/service-kit';
+import { type FlowerEvent, toNewEvent } from '../../../events.ts';
 import { completeDelivery, type Delivery, startDelivery } from '../domain/delivery.ts';
 import { type DeliveryTables, toDelivery } from '../tables.ts';
 
 export const riderActions = {
   start: startDelivery,
   complete: completeDelivery,
-} satisfies Record<string, (d: Delivery) => Decision<Delivery>>;
+} satisfies Record<string, (d: Delivery) => Decision<Delivery, FlowerEvent>>;
 
 export type RiderAction = keyof typeof riderActions;
 

@@ -1,6 +1,7 @@
 /** A Delivery (배달): requested when the flowers are decorated, started and completed by a rider. Pure. */
-import type { OrderLine } from '../../../events.ts';
-import { accept, type Decision, refuse } from '../../../shared/decision.ts';
+
+import { accept, type Decision, refuse } from '@bounded/service-kit';
+import type { FlowerEvent, OrderLine } from '../../../events.ts';
 
 export type DeliveryStatus =
   | 'DeliveryRequested'
@@ -17,7 +18,7 @@ export function request(id: number, line: OrderLine): Delivery {
   return { id, ...line, deliveryStatus: 'DeliveryRequested' };
 }
 
-function ended(d: Delivery): Decision<Delivery> | undefined {
+function ended(d: Delivery): Decision<Delivery, FlowerEvent> | undefined {
   if (d.deliveryStatus === 'DeliveryCancelled')
     return refuse('DELIVERY.CANCELLED', `delivery ${d.id} was cancelled (order ${d.orderId} cancelled)`);
   if (d.deliveryStatus === 'DeliveryCompleted')
@@ -25,7 +26,7 @@ function ended(d: Delivery): Decision<Delivery> | undefined {
   return undefined;
 }
 
-export function startDelivery(d: Delivery): Decision<Delivery> {
+export function startDelivery(d: Delivery): Decision<Delivery, FlowerEvent> {
   const refused = ended(d);
   if (refused) return refused;
   if (d.deliveryStatus === 'DeliveryStarted')
@@ -35,7 +36,7 @@ export function startDelivery(d: Delivery): Decision<Delivery> {
   ]);
 }
 
-export function completeDelivery(d: Delivery): Decision<Delivery> {
+export function completeDelivery(d: Delivery): Decision<Delivery, FlowerEvent> {
   const refused = ended(d);
   if (refused) return refused;
   if (d.deliveryStatus === 'DeliveryRequested')
@@ -49,7 +50,7 @@ export function completeDelivery(d: Delivery): Decision<Delivery> {
 }
 
 /** The order was cancelled (or refunded): a delivery not yet on its way is called off. */
-export function cancelDelivery(d: Delivery): Decision<Delivery> {
+export function cancelDelivery(d: Delivery): Decision<Delivery, FlowerEvent> {
   if (d.deliveryStatus !== 'DeliveryRequested')
     return refuse(
       'DELIVERY.NOT_CANCELLABLE',

@@ -3,7 +3,7 @@
  * folds one event into the row. Statuses only move forward, so a late or re-delivered event
  * never undoes a newer one, and events from different services may arrive in any order.
  */
-import { advance } from '../../../shared/decision.ts';
+import { advance } from '@bounded/service-kit';
 
 export type MyPageOrderStatus =
   | 'Ordered'

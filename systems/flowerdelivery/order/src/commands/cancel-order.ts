@@ -2,9 +2,9 @@
  * The customer cancels (DELETE /orders/{id}): refused once the rider has started. Another
  * customer's order is answered like a missing one (404), so its existence is not revealed.
  */
+
+import { type Caller, decided, mayAccess } from '@bounded/service-kit';
 import { toNewEvent } from '../../../events.ts';
-import { type Caller, mayAccess } from '../../../shared/caller.ts';
-import { decided } from '../../../shared/http.ts';
 import type { OrderContext } from '../config.ts';
 import { cancelOrder } from '../domain/order.ts';
 import { loadOrder, orderNotFound } from './load-order.ts';

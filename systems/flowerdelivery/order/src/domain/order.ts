@@ -2,8 +2,9 @@
  * The Order aggregate: what the customer ordered and where it stands. Pure: the id and the
  * payment come from outside (the command), nothing here reads a clock or does I/O.
  */
-import type { Caller } from '../../../shared/caller.ts';
-import { accept, advance, type Decision, type Rejection, refuse } from '../../../shared/decision.ts';
+
+import { accept, advance, type Caller, type Decision, type Rejection, refuse } from '@bounded/service-kit';
+import type { FlowerEvent } from '../../../events.ts';
 
 export type OrderStatus =
   | 'Paid'
@@ -76,12 +77,16 @@ export function customerFor(caller: Caller, named: string | undefined): Customer
 }
 
 /** An order exists only once it is paid: placing it needs the payment that went through. */
-export function placeOrder(id: number, request: OrderRequest, paymentId: number): Decision<Order> {
+export function placeOrder(
+  id: number,
+  request: OrderRequest,
+  paymentId: number,
+): Decision<Order, FlowerEvent> {
   const order: Order = { id, ...request, orderStatus: 'Paid', paymentId, paymentStatus: 'Paid' };
   return accept(order, [{ type: 'Ordered', data: { id, orderId: id, ...request, orderStatus: 'Ordered' } }]);
 }
 
-export function cancelOrder(order: Order): Decision<Order> {
+export function cancelOrder(order: Order): Decision<Order, FlowerEvent> {
   switch (order.orderStatus) {
     case 'OrderCancelled':
       return refuse('ORDER.ALREADY_CANCELLED', `order ${order.id} is already cancelled`);

@@ -1,8 +1,7 @@
 /** One use case per store action (accept, decorate, reject): load → decide → save + events. */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { toNewEvent } from '../../../events.ts';
-import type { Decision } from '../../../shared/decision.ts';
-import { decided } from '../../../shared/http.ts';
+import { type Decision, decided } from '@bounded/service-kit';
+import { type FlowerEvent, toNewEvent } from '../../../events.ts';
 import { acceptOrder, decorate, rejectOrder, type StoreOrder } from '../domain/store-order.ts';
 import { type OrderManagementTables, toStoreOrder } from '../tables.ts';
 
@@ -10,7 +9,7 @@ export const storeActions = {
   accept: acceptOrder,
   decorate,
   reject: rejectOrder,
-} satisfies Record<string, (order: StoreOrder) => Decision<StoreOrder>>;
+} satisfies Record<string, (order: StoreOrder) => Decision<StoreOrder, FlowerEvent>>;
 
 export type StoreAction = keyof typeof storeActions;
 

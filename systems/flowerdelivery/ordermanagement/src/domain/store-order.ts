@@ -2,8 +2,9 @@
  * The store's copy of an order (꽃상점): received when paid, then accepted and decorated, or
  * rejected when flowers or materials run out. Pure.
  */
+
+import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { FlowerEvent, OrderLine } from '../../../events.ts';
-import { accept, type Decision, refuse } from '../../../shared/decision.ts';
 
 export type StoreOrderStatus =
   | 'Received'
@@ -21,7 +22,7 @@ export function receive(id: number, line: OrderLine): StoreOrder {
   return { id, ...line, orderStatus: 'Received' };
 }
 
-function closed(order: StoreOrder): Decision<StoreOrder> | undefined {
+function closed(order: StoreOrder): Decision<StoreOrder, FlowerEvent> | undefined {
   if (order.orderStatus === 'OrderCancelled')
     return refuse('ORDERMANAGEMENT.CANCELLED', `order ${order.orderId} was cancelled by the customer`);
   if (order.orderStatus === 'OrderRejected')
@@ -29,7 +30,10 @@ function closed(order: StoreOrder): Decision<StoreOrder> | undefined {
   return undefined;
 }
 
-function moved(order: StoreOrder, to: 'OrderAccepted' | 'Decorated' | 'OrderRejected'): Decision<StoreOrder> {
+function moved(
+  order: StoreOrder,
+  to: 'OrderAccepted' | 'Decorated' | 'OrderRejected',
+): Decision<StoreOrder, FlowerEvent> {
   const { id, orderId, itemName, qty, itemPrice, storeName, userName } = order;
   const line = { id, orderId, itemName, qty, itemPrice, storeName, userName };
   const event: FlowerEvent =
@@ -41,7 +45,7 @@ function moved(order: StoreOrder, to: 'OrderAccepted' | 'Decorated' | 'OrderReje
   return accept({ ...order, orderStatus: to }, [event]);
 }
 
-export function acceptOrder(order: StoreOrder): Decision<StoreOrder> {
+export function acceptOrder(order: StoreOrder): Decision<StoreOrder, FlowerEvent> {
   const refused = closed(order);
   if (refused) return refused;
   if (order.orderStatus !== 'Received')
@@ -49,7 +53,7 @@ export function acceptOrder(order: StoreOrder): Decision<StoreOrder> {
   return moved(order, 'OrderAccepted');
 }
 
-export function decorate(order: StoreOrder): Decision<StoreOrder> {
+export function decorate(order: StoreOrder): Decision<StoreOrder, FlowerEvent> {
   const refused = closed(order);
   if (refused) return refused;
   if (order.orderStatus === 'Received')
@@ -62,7 +66,7 @@ export function decorate(order: StoreOrder): Decision<StoreOrder> {
   return moved(order, 'Decorated');
 }
 
-export function rejectOrder(order: StoreOrder): Decision<StoreOrder> {
+export function rejectOrder(order: StoreOrder): Decision<StoreOrder, FlowerEvent> {
   const refused = closed(order);
   if (refused) return refused;
   if (order.orderStatus === 'Decorated')

@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
+import { decided } from '@bounded/service-kit';
 import { type OrderLine, toNewEvent } from '../../../events.ts';
-import { decided } from '../../../shared/http.ts';
 import type { PaymentContext } from '../config.ts';
 import { type Payment, pay } from '../domain/payment.ts';
 import { loadPayment } from './load-payment.ts';

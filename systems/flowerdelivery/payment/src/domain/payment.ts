@@ -1,6 +1,7 @@
 /** The Payment aggregate: a paid amount for one order, and its refund (강제취소). Pure. */
-import type { EventPayloads, OrderLine } from '../../../events.ts';
-import { accept, type Decision, refuse } from '../../../shared/decision.ts';
+
+import { accept, type Decision, refuse } from '@bounded/service-kit';
+import type { EventPayloads, FlowerEvent, OrderLine } from '../../../events.ts';
 
 export type PaymentStatus = 'Paid' | 'Refunded';
 export type RefundReason = EventPayloads['PaymentCancelled']['reason'];
@@ -10,13 +11,13 @@ export interface Payment extends OrderLine {
   readonly paymentStatus: PaymentStatus;
 }
 
-export function pay(id: number, line: OrderLine): Decision<Payment> {
+export function pay(id: number, line: OrderLine): Decision<Payment, FlowerEvent> {
   if (line.qty < 1) return refuse('PAYMENT.INVALID_QTY', 'qty must be at least 1');
   const payment: Payment = { id, ...line, paymentStatus: 'Paid' };
   return accept(payment, [{ type: 'Paid', data: { ...line, id, paymentStatus: 'Paid' } }]);
 }
 
-export function refund(payment: Payment, reason: RefundReason): Decision<Payment> {
+export function refund(payment: Payment, reason: RefundReason): Decision<Payment, FlowerEvent> {
   if (payment.paymentStatus === 'Refunded') {
     return refuse('PAYMENT.ALREADY_REFUNDED', `payment ${payment.id} is already refunded`);
   }

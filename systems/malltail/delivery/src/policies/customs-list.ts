@@ -1,0 +1,22 @@
+/**
+ * Whenever a parcel leaves the forwarding warehouse (ShippingCompleted), it is added to the
+ * customs list (the seed's "add to customs list"), once per order.
+ */
+import type { Kysely } from 'kysely';
+import { payloadOf } from '../../../events.ts';
+import { addToCustomsList } from '../domain/delivery.ts';
+import type { DeliveryTables } from '../tables.ts';
+
+type Event = { key: string; data: Readonly<Record<string, unknown>> };
+
+export const customsList = {
+  ShippingCompleted: async (event: Event, trx: Kysely<DeliveryTables>) => {
+    const delivery = addToCustomsList(payloadOf('ShippingCompleted', event.data));
+    const known = await trx
+      .selectFrom('deliveries')
+      .select('id')
+      .where('orderNo', '=', delivery.orderNo)
+      .executeTakeFirst();
+    if (!known) await trx.insertInto('deliveries').values(delivery).execute();
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * The malltail event catalog: every event that crosses services, with its payload. Names and
+ * fields follow the seed (MSAEz): `id` is the emitting aggregate's id, `orderId` (and the seed's
+ * `orderNo`, the same number) the correlation id, which is also the bus key, so one order's
+ * events stay in order within a producer.
+ */
+
+/** What the customer ordered and where it goes; repeated so consumers need no lookups. */
+export interface OrderLine {
+  readonly orderId: number;
+  readonly itemNo: number;
+  readonly qty: number;
+  readonly customerId: string | null;
+}
+
+export interface Recipient {
+  readonly customerName: string | null;
+  readonly customerAddress: string | null;
+  readonly phoneNumber: string | null;
+}
+
+export interface EventPayloads {
+  /** order: an order was placed (and paid, synchronously). `id` = order id. */
+  Ordered: OrderLine & Recipient & { id: number; orderStatus: 'Ordered' };
+  /** pay: the customer paid (seed: OrderPaid → shop's orderInfoUpdate). `id` = payment id. */
+  OrderPaid: OrderLine & { id: number; orderNo: number; paystatus: 'Paid' };
+  /** pay: a payment was refunded, after a customer cancel, a shop rejection or a compensation. */
+  PaymentCanceled: {
+    id: number;
+    orderId: number;
+    orderNo: number;
+    paystatus: 'Refunded';
+    reason: 'OrderCanceled' | 'OrderRejected' | 'Compensation';
+  };
+  /** order: the customer cancelled before overseas shipping started. `id` = order id. */
+  OrderCanceled: OrderLine & { id: number; orderStatus: 'Canceled' };
+  /** order: the order could not be saved after its payment went through; pay refunds it. */
+  PaymentCompensationRequested: { orderId: number; paymentId: number; reason: string };
+  /** shop: the shop owner can ship it (accepted). `id` = the shop's copy id. */
+  OrderAccepted: { id: number; orderId: number; orderNo: number; itemNo: number; deliveryStatus: 'Accepted' };
+  /** shop: the shop owner cannot ship it (rejected): refund, the order ends rejected. */
+  OrderRejected: { id: number; orderId: number; orderNo: number; itemNo: number; deliveryStatus: 'Rejected' };
+  /**
+   * order: overseas shipping to the forwarding warehouse starts (seed: OrderDeliveryStarted →
+   * shipping's "start shipping"). Decided by the order, in the same place as a cancel.
+   */
+  OrderDeliveryStarted: OrderLine & Recipient & { id: number; deliveryStatus: 'ShippingStarted' };
+  /** shipping: the parcel reached the forwarding warehouse and leaves for Korea (→ customs list). */
+  ShippingCompleted: OrderLine &
+    Recipient & { id: number; orderNo: number; shippingStatus: 'ShippingCompleted' };
+  /** delivery: customs cleared the parcel; domestic delivery proceeds. */
+  CustomsApproved: { id: number; orderId: number; orderNo: number; deliveryStatus: 'CustomsApproved' };
+  /** delivery: customs rejected the parcel: disposed of, order cancelled, no refund (customer's fault). */
+  CustomsRejected: { id: number; orderId: number; orderNo: number; deliveryStatus: 'Disposed' };
+  /** delivery: the parcel was handed over at the Korean address. */
+  DeliveryCompleted: { id: number; orderId: number; orderNo: number; deliveryStatus: 'DeliveryCompleted' };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** An event as a command decides it: type, payload; the bus key is always the order id. */
+export type MalltailEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
+
+/** The outbox's shape of a decided event (key = order id). */
+export function toNewEvent(event: MalltailEvent): {
+  type: string;
+  key: string;
+  data: Record<string, unknown>;
+} {
+  return {
+    type: event.type,
+    key: String(event.data.orderId),
+    data: event.data as unknown as Record<string, unknown>,
+  };
+}
+
+/** Reads a delivered event's payload as the catalog says it is (the producer is ours). */
+export function payloadOf<T extends EventType>(
+  _type: T,
+  data: Readonly<Record<string, unknown>>,
+): EventPayloads[T] {
+  return data as unknown as EventPayloads[T];
+}
+
+/** The correlation id of any catalog event: the bus key, which every producer sets to the order id. */
+export function orderIdOf(event: { key: string }): number {
+  const id = Number(event.key);
+  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not an order id`);
+  return id;
+}

@@ -1,0 +1,29 @@
+/** The order's view of pay: one call, with the order's token as idempotency key. */
+import type { HttpClient } from '@bounded/http-client';
+
+export interface PayRequest {
+  readonly orderNo: number;
+  readonly itemNo: number;
+  readonly qty: number;
+  readonly customerId: string | null;
+}
+
+export interface PayPort {
+  /** Resolves with the payment id; rejects with a 503-shaped error when pay cannot answer. */
+  pay(request: PayRequest, idempotencyKey: string, traceparent?: string): Promise<{ paymentId: number }>;
+}
+
+export function payOverHttp(client: HttpClient): PayPort {
+  return {
+    async pay(request, idempotencyKey, traceparent) {
+      const res = await client.request<{ id: number }>({
+        method: 'POST',
+        path: '/payments',
+        body: request,
+        idempotencyKey,
+        traceparent,
+      });
+      return { paymentId: res.body.id };
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { payService } from './service.ts';
+
+await startService(payService);

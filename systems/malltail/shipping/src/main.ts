@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { shippingService } from './service.ts';
+
+await startService(shippingService);
