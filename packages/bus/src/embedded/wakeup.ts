@@ -6,9 +6,11 @@ const SIGNAL = Buffer.from('1');
 const COALESCE_MS = 2;
 
 /**
- * Wakes idle consumers when another process appends to the log, through inotify on the
- * log's directory: no polling while nothing happens. A slow fallback timer covers the rare
- * lost notification. `generation` lets a reader detect an append that raced its empty read.
+ * A cross-process signal on one file of a folder: `signal()` rewrites a byte of the file, and
+ * every process watching the folder (inotify) is notified — no polling while nothing happens.
+ * The log uses one to wake idle readers after an append commits, group membership another.
+ * A slow fallback timer in the reader covers the rare lost notification; `generation` lets a
+ * reader detect a signal that raced its empty read.
  */
 export class Wakeup {
   #generation = 0;
