@@ -1,3 +1,8 @@
+export { type ActionRoutes, actionRoutes } from './action-routes.ts';
 export { type Caller, callerOf, DIRECT, mayAccess, ownerScope } from './caller.ts';
+export { postForId } from './created-id.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
+export { type HalList, replyHalList } from './hal-list.ts';
 export { decided, hal, IdParams, PagingQuery } from './http.ts';
+export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
+export { decideOnRow, loadOrThrow, type RowStore, type StatusRowsOf, statusRows } from './row-command.ts';

@@ -1,5 +1,6 @@
 /** The order's view of payment: one call, with the order's token as idempotency key. */
 import type { HttpClient } from '@bounded/http-client';
+import { postForId } from '@bounded/service-kit';
 import type { OrderRequest } from './domain/order.ts';
 
 export interface PaymentRequest extends OrderRequest {
@@ -14,14 +15,7 @@ export interface PaymentPort {
 export function paymentOverHttp(client: HttpClient): PaymentPort {
   return {
     async pay(request, idempotencyKey, traceparent) {
-      const res = await client.request<{ id: number }>({
-        method: 'POST',
-        path: '/payments',
-        body: request,
-        idempotencyKey,
-        traceparent,
-      });
-      return { paymentId: res.body.id };
+      return { paymentId: await postForId(client, '/payments', request, idempotencyKey, traceparent) };
     },
   };
 }

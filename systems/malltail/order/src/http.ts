@@ -5,8 +5,16 @@
  * direct loopback call (no identity headers) behaves as the seed's service did.
  */
 import { currentTraceparent, ForbiddenError } from '@bounded/kernel';
-import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { callerOf, hal, IdParams, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
+import { baseUrlOf, halResource } from '@bounded/rest';
+import {
+  callerOf,
+  hal,
+  IdParams,
+  mayAccess,
+  ownerScope,
+  PagingQuery,
+  replyHalList,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { cancelOrderCommand } from './commands/cancel-order.ts';
 import { loadOrder, orderNotFound } from './commands/load-order.ts';
@@ -66,23 +74,16 @@ export function orderRoutes(ctx: OrderContext, pay: PayPort): void {
     return hal(reply, 201, hal201, hal201._links.self.href);
   });
 
-  app.get('/orders', { schema: { querystring: PagingQuery } }, async (request, reply) => {
-    const paging = parsePaging(request.query, { sortable: SORTABLE });
-    const owner = ownerScope(callerOf(request));
-    let query = ctx.store.db.selectFrom('orders').selectAll().limit(paging.size).offset(paging.offset);
-    let count = ctx.store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n'));
-    if (owner !== undefined) {
-      query = query.where('customerId', '=', owner);
-      count = count.where('customerId', '=', owner);
-    }
-    for (const s of paging.sort) query = query.orderBy(s.field as (typeof SORTABLE)[number], s.direction);
-    if (paging.sort.length === 0) query = query.orderBy('id', 'asc');
-    const [rows, total] = await Promise.all([query.execute(), count.executeTakeFirstOrThrow()]);
-    const base = baseUrlOf(request);
-    const items = rows.map((row) => resource(base, toOrder(row)));
-    const page = { number: paging.page, size: paging.size, totalElements: Number(total.n) };
-    return hal(reply, 200, halCollection(base, '/orders', 'orders', items, page, { sort: paging.sort }));
-  });
+  app.get('/orders', { schema: { querystring: PagingQuery } }, (request, reply) =>
+    replyHalList(ctx.store.db, request, reply, {
+      table: 'orders',
+      path: '/orders',
+      plural: 'orders',
+      sortable: SORTABLE,
+      filters: { customerId: ownerScope(callerOf(request)) },
+      resource: (base, row) => resource(base, toOrder(row)),
+    }),
+  );
 
   app.get('/orders/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const order = await loadOrder(ctx.store.db, request.params.id);

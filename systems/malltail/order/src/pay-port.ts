@@ -1,5 +1,6 @@
 /** The order's view of pay: one call, with the order's token as idempotency key. */
 import type { HttpClient } from '@bounded/http-client';
+import { postForId } from '@bounded/service-kit';
 
 export interface PayRequest {
   readonly orderNo: number;
@@ -16,14 +17,7 @@ export interface PayPort {
 export function payOverHttp(client: HttpClient): PayPort {
   return {
     async pay(request, idempotencyKey, traceparent) {
-      const res = await client.request<{ id: number }>({
-        method: 'POST',
-        path: '/payments',
-        body: request,
-        idempotencyKey,
-        traceparent,
-      });
-      return { paymentId: res.body.id };
+      return { paymentId: await postForId(client, '/payments', request, idempotencyKey, traceparent) };
     },
   };
 }

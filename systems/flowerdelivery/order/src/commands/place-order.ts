@@ -2,70 +2,41 @@
  * Place an order: number it, pay for it (sync, through the breaker), then save it with its
  * Ordered event in one transaction. Payment down → nothing is saved (the caller gets 503).
  * Saved fails after payment went through → a PaymentCompensationRequested event (outbox) asks
- * payment to refund, so no paid-but-missing order is left behind.
+ * payment to refund, so no paid-but-missing order is left behind (see placePaidOrder).
  */
-import { randomUUID } from 'node:crypto';
-import { UnavailableError } from '@bounded/kernel';
+import { placePaidOrder } from '@bounded/service-kit';
 import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { type Order, type OrderRequest, placeOrder } from '../domain/order.ts';
 import type { PaymentPort } from '../payment-port.ts';
 
-export async function placeOrderCommand(
+export function placeOrderCommand(
   ctx: OrderContext,
   payment: PaymentPort,
   request: OrderRequest,
   traceparent?: string,
 ): Promise<Order> {
-  const token = randomUUID();
+  return placePaidOrder(
+    ctx,
+    {
+      number: (token) => numberOrder(ctx, token),
+      pay: (orderId, token) => payment.pay({ orderId, ...request }, token, traceparent),
+      decide: (orderId, paymentId) => placeOrder(orderId, request, paymentId),
+      save: (trx, order) => trx.insertInto('orders').values(order).execute(),
+      compensation: (orderId, paymentId) => ({
+        type: 'PaymentCompensationRequested' as const,
+        data: { orderId, paymentId, reason: 'order could not be saved after payment' },
+      }),
+      toNewEvent,
+    },
+    traceparent,
+  );
+}
+
+/** Order numbers are handed out before paying: payment needs the order's id. */
+async function numberOrder(ctx: OrderContext, token: string): Promise<number> {
   const numbered = await ctx.store.transaction((trx) =>
     trx.insertInto('order_numbers').values({ token }).returning('id').executeTakeFirstOrThrow(),
   );
-  const id = Number(numbered.id);
-  const { paymentId } = await payment.pay({ orderId: id, ...request }, token, traceparent);
-
-  const decision = placeOrder(id, request, paymentId);
-  if (!decision.ok) throw new Error('placing a paid order cannot be refused');
-  try {
-    await ctx.command(async (trx, record) => {
-      await trx.insertInto('orders').values(decision.state).execute();
-      await record(decision.events.map(toNewEvent));
-    }, traceparent);
-  } catch (error) {
-    ctx.log.error(
-      { err: error, orderId: id, paymentId },
-      'order not saved after payment; requesting a refund',
-    );
-    await requestCompensation(ctx, id, paymentId, traceparent);
-    throw new UnavailableError(
-      'ORDER.NOT_SAVED',
-      `order ${id} could not be saved; its payment is being refunded, please order again shortly`,
-      1,
-    );
-  }
-  return decision.state;
-}
-
-async function requestCompensation(
-  ctx: OrderContext,
-  orderId: number,
-  paymentId: number,
-  traceparent?: string,
-): Promise<void> {
-  try {
-    await ctx.command(async (_trx, record) => {
-      await record([
-        toNewEvent({
-          type: 'PaymentCompensationRequested',
-          data: { orderId, paymentId, reason: 'order could not be saved after payment' },
-        }),
-      ]);
-    }, traceparent);
-  } catch (error) {
-    // Both writes failed: the database is gone. Say loudly what must be refunded by hand.
-    ctx.log.fatal(
-      { err: error, orderId, paymentId },
-      'compensation not recorded: refund this payment manually',
-    );
-  }
+  return Number(numbered.id);
 }

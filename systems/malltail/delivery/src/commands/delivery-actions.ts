@@ -1,6 +1,6 @@
 /** The customs officer's actions (approve, reject) and domestic delivery's completion. */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { type Decision, decided } from '@bounded/service-kit';
+import { type Decision, decideOnRow, statusRows } from '@bounded/service-kit';
 import { type MalltailEvent, toNewEvent } from '../../../events.ts';
 import { approveCustoms, completeDelivery, type Delivery, rejectCustoms } from '../domain/delivery.ts';
 import { type DeliveryTables, toDelivery } from '../tables.ts';
@@ -13,22 +13,21 @@ export const deliveryActions = {
 
 export type DeliveryAction = keyof typeof deliveryActions;
 
-export async function deliveryCommand(
+/** Deliveries as rows: customs and domestic delivery change only the status. */
+export const deliveryRows = statusRows<DeliveryTables, 'deliveries', Delivery, MalltailEvent>({
+  table: 'deliveries',
+  status: 'deliveryStatus',
+  toState: toDelivery,
+  notFound: (id) => new NotFoundError('DELIVERY.NOT_FOUND', `delivery ${id} not found`),
+  toNewEvent,
+});
+
+/** Load → decide → save + events in one transaction (decideOnRow). */
+export function deliveryCommand(
   ctx: ServiceContext<DeliveryTables, BaseConfig>,
   id: number,
   action: DeliveryAction,
   traceparent?: string,
 ): Promise<Delivery> {
-  return ctx.command(async (trx, record) => {
-    const row = await trx.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError('DELIVERY.NOT_FOUND', `delivery ${id} not found`);
-    const { state, events } = decided(deliveryActions[action](toDelivery(row)));
-    await trx
-      .updateTable('deliveries')
-      .set({ deliveryStatus: state.deliveryStatus })
-      .where('id', '=', id)
-      .execute();
-    await record(events.map(toNewEvent));
-    return state;
-  }, traceparent);
+  return decideOnRow(ctx, deliveryRows, id, deliveryActions[action], traceparent);
 }

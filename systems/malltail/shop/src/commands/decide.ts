@@ -1,6 +1,6 @@
-/** The shop owner's two actions, accept and reject: load → decide → save + event, one transaction. */
+/** The shop owner's two actions, accept and reject: load → decide → save + event (decideOnRow). */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { type Decision, decided } from '@bounded/service-kit';
+import { type Decision, decideOnRow, statusRows } from '@bounded/service-kit';
 import { type MalltailEvent, toNewEvent } from '../../../events.ts';
 import { acceptOrder, rejectOrder, type ShopManagement } from '../domain/shop-management.ts';
 import { type ShopTables, toShopManagement } from '../tables.ts';
@@ -12,22 +12,20 @@ export const shopActions = {
 
 export type ShopAction = keyof typeof shopActions;
 
-export async function shopCommand(
+/** The shop's copies of paid orders: accepting or rejecting changes only the status. */
+export const shopManagementRows = statusRows<ShopTables, 'shop_managements', ShopManagement, MalltailEvent>({
+  table: 'shop_managements',
+  status: 'deliveryStatus',
+  toState: toShopManagement,
+  notFound: (id) => new NotFoundError('SHOP.NOT_FOUND', `shopManagement ${id} not found`),
+  toNewEvent,
+});
+
+export function shopCommand(
   ctx: ServiceContext<ShopTables, BaseConfig>,
   id: number,
   action: ShopAction,
   traceparent?: string,
 ): Promise<ShopManagement> {
-  return ctx.command(async (trx, record) => {
-    const row = await trx.selectFrom('shop_managements').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError('SHOP.NOT_FOUND', `shopManagement ${id} not found`);
-    const { state, events } = decided(shopActions[action](toShopManagement(row)));
-    await trx
-      .updateTable('shop_managements')
-      .set({ deliveryStatus: state.deliveryStatus })
-      .where('id', '=', id)
-      .execute();
-    await record(events.map(toNewEvent));
-    return state;
-  }, traceparent);
+  return decideOnRow(ctx, shopManagementRows, id, shopActions[action], traceparent);
 }

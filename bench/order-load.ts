@@ -1,0 +1,172 @@
+// The order-load harness both system benches share: launch the system as real processes on its
+// own data folder, place orders at rising concurrency (direct and through the gateway), wait
+// until the system's read model has every order, and print one JSON object as the last line.
+// Each bench says what is system-specific: the system, its order body, its read model.
+//   --seconds S         per concurrency step (default 5)
+//   --concurrency a,b   steps (default 10,50,100)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { launch, platformProcesses } from '@bounded/runner';
+import autocannon from 'autocannon';
+
+type LaunchedSystem = Parameters<typeof launch>[0]['systems'][number];
+
+export interface OrderLoad {
+  /** The `bench` field of the result, and the token's audience (the system's name). */
+  readonly bench: string;
+  readonly system: LaunchedSystem;
+  readonly dataDirPrefix: string;
+  readonly authPort: number;
+  readonly orderUrl: string;
+  readonly gatewayUrl: string;
+  /** One order as a customer (customer1) places it. */
+  readonly orderBody: Record<string, unknown>;
+  /** The read model that converges once every order is in it. */
+  readonly readModel: {
+    /** Its name in the error message (`MyPage has 3 of 5 orders`). */
+    readonly name: string;
+    /** A HAL list of it, asked with `?size=1` for its totalElements. */
+    readonly listUrl: string;
+    /** The result field (and target) of the convergence time. */
+    readonly convergedField: string;
+  };
+}
+
+export async function runOrderLoad(load: OrderLoad): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '5' },
+      concurrency: { type: 'string', default: '10,50,100' },
+    },
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), load.dataDirPrefix));
+  const launched = await launch({
+    systems: [load.system],
+    platform: platformProcesses({ authPort: load.authPort }),
+    dataDir,
+    controlPort: 0,
+    logLevel: 'warn',
+    sink: (id, replica, line, stream) =>
+      stream === 'stderr' && process.stderr.write(`[${id}#${replica}] ${line}\n`),
+  });
+  const cpuBefore = new Map(launched.supervisor.status().map((i) => [i.id, cpuTicks(i.pid!)]));
+
+  try {
+    const token = await customerToken(load);
+    const routes = [
+      { via: 'order service (direct)', url: load.orderUrl, headers: {} as Record<string, string> },
+      {
+        via: 'gateway + JWT',
+        url: `${load.gatewayUrl}/orders`,
+        headers: { authorization: `Bearer ${token}` },
+      },
+    ];
+    const steps = [];
+    for (const route of routes) {
+      for (const connections of args.concurrency!.split(',').map(Number)) {
+        steps.push(await loadStep(load, route, connections, Number(args.seconds)));
+      }
+    }
+    const placed = steps.reduce((sum, step) => sum + step.created, 0);
+    const convergedMs = await convergence(load, placed);
+    // CPU each process spent per order (ms): where the machine's two cores went.
+    const cpuPerOrderMs = Object.fromEntries(
+      launched.supervisor
+        .status()
+        .map((i) => [
+          i.id.split('/')[1],
+          Number((((cpuTicks(i.pid!) - cpuBefore.get(i.id)!) * 10) / placed).toFixed(2)),
+        ]),
+    );
+    const best = steps.reduce((a, b) => (b.ordersPerSecond > a.ordersPerSecond ? b : a));
+    const converged = load.readModel.convergedField;
+    console.log(
+      JSON.stringify({
+        bench: load.bench,
+        steps,
+        best: {
+          via: best.via,
+          connections: best.connections,
+          ordersPerSecond: best.ordersPerSecond,
+          p99Ms: best.p99Ms,
+        },
+        ordersPlaced: placed,
+        [converged]: convergedMs,
+        cpuPerOrderMs,
+        targets: { ordersPerSecond: 800, p99Ms: 100, [converged]: 1000 },
+      }),
+    );
+  } finally {
+    await launched.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function customerToken(load: OrderLoad): Promise<string> {
+  const response = await fetch(`${load.gatewayUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('bounded-web:dev-secret').toString('base64')}` },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      username: 'customer1',
+      password: 'customer1',
+      audience: load.bench,
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function loadStep(
+  load: OrderLoad,
+  route: { via: string; url: string; headers: Record<string, string> },
+  connections: number,
+  seconds: number,
+) {
+  console.error(`${route.via}: ${connections} connections for ${seconds} s…`);
+  const result = await autocannon({
+    url: route.url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...route.headers },
+    body: JSON.stringify(load.orderBody),
+  });
+  console.error(
+    `  ${Math.round(result.requests.average)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+  );
+  return {
+    via: route.via,
+    connections,
+    // Orders actually created per second; requests the breaker shed (503) are counted apart.
+    ordersPerSecond: Math.round(result['2xx'] / seconds),
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    created: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Milliseconds from the end of the load until the read model holds every order placed. */
+async function convergence(load: OrderLoad, placed: number): Promise<number> {
+  const loadEnded = performance.now();
+  for (;;) {
+    const page = (await (await fetch(`${load.readModel.listUrl}?size=1`)).json()) as {
+      page: { totalElements: number };
+    };
+    if (page.page.totalElements >= placed) break;
+    if (performance.now() - loadEnded > 60_000)
+      throw new Error(`${load.readModel.name} has ${page.page.totalElements} of ${placed} orders`);
+    await sleep(20);
+  }
+  return Math.round(performance.now() - loadEnded);
+}

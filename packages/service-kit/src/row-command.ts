@@ -1,0 +1,80 @@
+/**
+ * A command on one stored aggregate: load → decide → save + events, in one transaction. The
+ * system says where its rows live (`RowStore`) and which pure decision to take; this file keeps
+ * the order of the steps, so a refusal (409) or a missing row (404) writes nothing.
+ */
+import type { ServiceContext } from '@bounded/kernel';
+import type { Kysely, Selectable } from 'kysely';
+import type { Decision } from './decision.ts';
+import { decided } from './http.ts';
+import type { OutboxEvent } from './paid-order.ts';
+
+/** Where one kind of aggregate is stored, and how its events reach the outbox. */
+export interface RowStore<DB, S, E> {
+  load(db: Kysely<DB>, id: number): Promise<S | undefined>;
+  /** The error a missing id answers (a NotFoundError with the system's code). */
+  notFound(id: number): Error;
+  save(trx: Kysely<DB>, id: number, state: S): Promise<unknown>;
+  toNewEvent(event: E): OutboxEvent;
+}
+
+/** Loads the aggregate, or throws the store's not-found error. */
+export async function loadOrThrow<DB, S, E>(
+  rows: RowStore<DB, S, E>,
+  db: Kysely<DB>,
+  id: number,
+): Promise<S> {
+  const state = await rows.load(db, id);
+  if (state === undefined) throw rows.notFound(id);
+  return state;
+}
+
+export function decideOnRow<DB, S, E>(
+  ctx: Pick<ServiceContext<DB, unknown>, 'command'>,
+  rows: RowStore<DB, S, E>,
+  id: number,
+  decide: (state: S) => Decision<S, E>,
+  traceparent?: string,
+): Promise<S> {
+  return ctx.command(async (trx, record) => {
+    const { state, events } = decided(decide(await loadOrThrow(rows, trx, id)));
+    await rows.save(trx, id, state);
+    await record(events.map(rows.toNewEvent));
+    return state;
+  }, traceparent);
+}
+
+/** Any table: the names were checked by the caller's types. */
+type AnyTables = Record<string, Record<string, unknown>>;
+
+export interface StatusRowsOf<DB, T extends keyof DB & string, S, E> {
+  /** The table, keyed by `id`. */
+  readonly table: T;
+  /** The one column a command changes (the aggregate's field of the same name). */
+  readonly status: keyof S & string;
+  toState(row: Selectable<DB[T]>): S;
+  notFound(id: number): Error;
+  toNewEvent(event: E): OutboxEvent;
+}
+
+/** The row store of an aggregate whose commands change only its status. */
+export function statusRows<DB, T extends keyof DB & string, S, E>(
+  spec: StatusRowsOf<DB, T, S, E>,
+): RowStore<DB, S, E> {
+  const table: string = spec.table;
+  const tables = (db: Kysely<DB>) => db as unknown as Kysely<AnyTables>;
+  return {
+    async load(db, id) {
+      const row = await tables(db).selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+      return row && spec.toState(row as Selectable<DB[T]>);
+    },
+    notFound: spec.notFound,
+    save: (trx, id, state) =>
+      tables(trx)
+        .updateTable(table)
+        .set({ [spec.status]: state[spec.status] })
+        .where('id', '=', id)
+        .execute(),
+    toNewEvent: spec.toNewEvent,
+  };
+}
