@@ -16,7 +16,7 @@ import {
   OutboxRelay,
   type PolicyHandler,
 } from '@bounded/outbox';
-import { type Kysely, type Migration, openStore, type Store } from '@bounded/store';
+import { idBlockMigrations, type Kysely, type Migration, openStore, type Store } from '@bounded/store';
 import type { Static, TObject } from '@sinclair/typebox';
 import { Counter, Gauge } from 'prom-client';
 import { type App, buildApp } from './app.ts';
@@ -90,7 +90,7 @@ export async function buildService<DB, C extends TObject>(
 
   const store = await openStore<DB>(config.DATABASE_URL ?? `sqlite:${systemDir}/${definition.name}.db`);
   resources.push({ name: 'store', close: () => store.close() });
-  await store.migrate({ ...messagingMigrations, ...definition.migrations });
+  await store.migrate({ ...idBlockMigrations, ...messagingMigrations, ...definition.migrations });
   const bus = await openBus(config.BUS_URL, {
     dataDir: systemDir,
     onHandlerError: (error, at) => log.error({ err: error, ...at }, 'event handler failed; retrying'),

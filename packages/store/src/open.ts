@@ -53,6 +53,8 @@ export async function openStore<DB>(url: string): Promise<Store<DB>> {
         provider: { getMigrations: async () => migrations },
         migrationTableName: 'bounded_migration',
         migrationLockTableName: 'bounded_migration_lock',
+        // The runtime adds tables of its own over time; they must apply to existing databases too.
+        allowUnorderedMigrations: true,
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error) {

@@ -5,6 +5,7 @@
  * event (outbox) asks pay to refund, so no paid-but-missing order is left behind (see placePaidOrder).
  */
 import { placePaidOrder } from '@bounded/service-kit';
+import { idBlocks } from '@bounded/store';
 import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { type Order, type OrderRequest, placeOrder } from '../domain/order.ts';
@@ -20,7 +21,7 @@ export function placeOrderCommand(
   return placePaidOrder(
     ctx,
     {
-      number: (token) => numberOrder(ctx, token),
+      number: () => numberOrder(ctx),
       pay: (orderNo, token) => pay.pay({ orderNo, itemNo, qty, customerId }, token, traceparent),
       // The order's date is the moment it was paid (the clock stays out of the domain).
       decide: (orderNo, paymentId) => placeOrder(orderNo, request, paymentId, new Date().toISOString()),
@@ -35,10 +36,19 @@ export function placeOrderCommand(
   );
 }
 
-/** Order numbers are handed out before paying: pay needs the order's number. */
-async function numberOrder(ctx: OrderContext, token: string): Promise<number> {
-  const numbered = await ctx.store.transaction((trx) =>
-    trx.insertInto('order_numbers').values({ token }).returning('id').executeTakeFirstOrThrow(),
-  );
-  return Number(numbered.id);
+/**
+ * Order numbers are handed out before paying: the payment must name the order. They come from
+ * blocks (no commit per order); the first block starts after every number the older
+ * one-row-per-number table handed out, so no number is ever given twice.
+ */
+function numberOrder(ctx: OrderContext): Promise<number> {
+  return idBlocks(ctx.store, 'order', {
+    floor: async (db) => {
+      const { max } = await db
+        .selectFrom('order_numbers')
+        .select((eb) => eb.fn.max('id').as('max'))
+        .executeTakeFirstOrThrow();
+      return Number(max ?? 0) + 1;
+    },
+  }).next();
 }
