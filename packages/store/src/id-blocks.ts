@@ -36,10 +36,10 @@ export function idBlocks(
   options: { blockSize?: number; floor?: (db: Kysely<any>) => Promise<number> } = {},
 ): IdBlocks {
   // One allocator per (database, sequence) in a process: asking again returns the same one.
-  let named = allocators.get(store);
-  if (!named) allocators.set(store, (named = new Map()));
-  let allocator = named.get(name);
-  if (!allocator) named.set(name, (allocator = createIdBlocks(store, name, options)));
+  const named = allocators.get(store) ?? new Map<string, IdBlocks>();
+  allocators.set(store, named);
+  const allocator = named.get(name) ?? createIdBlocks(store, name, options);
+  named.set(name, allocator);
   return allocator;
 }
 
