@@ -1,18 +1,21 @@
 // Runs every *.test.ts under packages/ and systems/ (or the paths given) with node:test + tsx.
 // Node 20's --test does not expand globs, so we list the files here.
+// Tests against real servers end in .engines.test.ts: they run only with --engines
+// (`npm run test:engines`, which starts the servers first), and then only they run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const engines = process.argv.includes('--engines');
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-') && a !== '--engines');
 const found = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.ts')) found.push(path);
+    else if (name.endsWith('.test.ts') && name.endsWith('.engines.test.ts') === engines) found.push(path);
   }
 }
 for (const root of roots.length ? roots : ['packages', 'systems']) {
