@@ -45,11 +45,25 @@ export interface DeliveredEvent extends EventMessage {
 
 export type EventHandler = (event: DeliveredEvent) => Promise<void>;
 
+/** Consecutive events of one partition, in offset order: all handled once it resolves. */
+export type BatchHandler = (events: readonly DeliveredEvent[]) => Promise<void>;
+
 export interface SubscribeOptions {
   readonly topic: string;
   /** Consumer group = service name: members of one group share the partitions. */
   readonly group: string;
   readonly handler: EventHandler;
+  /**
+   * Optional: an engine that fetches in batches may hand a run of one partition's events to
+   * this instead of calling `handler` for each (one transaction for many events). If it
+   * throws, the engine retries the same run, as it would a single event.
+   */
+  readonly batchHandler?: BatchHandler;
+  /**
+   * Optional: the event types the group handles. An engine may pass over other types without
+   * decoding or delivering them (the group's position still moves past them).
+   */
+  readonly types?: readonly string[];
 }
 
 export interface Subscription {

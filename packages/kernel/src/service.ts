@@ -173,19 +173,24 @@ export async function buildService<DB, C extends TObject>(
     async start() {
       relay.start();
       if (consumer) {
-        const { handle } = consumer;
+        const { handle, handleBatch, types } = consumer;
         const consumed = new Counter({
           name: 'events_consumed_total',
-          help: 'Events this instance took from the bus and finished with (handled, ignored, duplicate or parked)',
+          help: 'Events of the types this service handles that it took from the bus and finished with (handled, duplicate or parked)',
           labelNames: ['type'],
           registers: [app.metrics],
         });
         const subscription = await bus.subscribe({
           topic: definition.topic,
           group: definition.name,
+          types,
           handler: async (event) => {
             await handle(event);
             consumed.inc({ type: event.type });
+          },
+          batchHandler: async (events) => {
+            await handleBatch(events);
+            for (const event of events) consumed.inc({ type: event.type });
           },
         });
         resources.push({ name: 'consumer group', close: () => subscription.close() });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DeliveredEvent, type EventHandler, MALFORMED_EVENT_TYPE } from '@bounded/bus';
+import { type BatchHandler, type DeliveredEvent, type EventHandler, MALFORMED_EVENT_TYPE } from '@bounded/bus';
 import type { Kysely, Store } from '@bounded/store';
 import { messageOf, messaging, storedMessage } from './tables.ts';
 
@@ -24,6 +24,10 @@ export interface ConsumerOptions<DB> {
 export interface IdempotentConsumer {
   /** The handler to subscribe with. */
   readonly handle: EventHandler;
+  /** The batch handler to subscribe with: one transaction for a run of events. */
+  readonly handleBatch: BatchHandler;
+  /** The event types it has handlers for (the subscription's filter). */
+  readonly types: readonly string[];
   readonly group: string;
   /** Runs one parked event again (after a fix); unparks it on success, throws if it fails again. */
   replay(eventId: string): Promise<'handled' | 'duplicate'>;
@@ -37,26 +41,72 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
   const attempts = options.attempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 50;
 
+  /**
+   * Records the event in the inbox; false if it was there already (a duplicate). The primary
+   * key makes a racing replica's claim wait for ours and then find the row.
+   */
+  async function claim(trx: Kysely<DB>, event: DeliveredEvent): Promise<boolean> {
+    const row = { grp: options.group, event_id: event.id, handled_at: Date.now() };
+    const insert = messaging(trx).insertInto('bounded_inbox').values(row);
+    const result = await (options.store.dialect === 'mysql'
+      ? insert.ignore()
+      : insert.onConflict((conflict) => conflict.columns(['grp', 'event_id']).doNothing())
+    ).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
   async function once(event: DeliveredEvent, handler: PolicyHandler<DB>): Promise<'handled' | 'duplicate'> {
     const outcome = await options.store.transaction(async (trx) => {
-      const inbox = messaging(trx);
-      const seen = await inbox
-        .selectFrom('bounded_inbox')
-        .select('event_id')
-        .where('grp', '=', options.group)
-        .where('event_id', '=', event.id)
-        .executeTakeFirst();
-      if (seen) return 'duplicate' as const;
-      // The primary key makes a racing replica's insert fail, so its transaction rolls back.
-      await inbox
-        .insertInto('bounded_inbox')
-        .values({ grp: options.group, event_id: event.id, handled_at: Date.now() })
-        .execute();
+      if (!(await claim(trx, event))) return 'duplicate' as const;
       await handler(event, trx);
       return 'handled' as const;
     });
     if (outcome === 'handled') options.afterCommit?.();
     return outcome;
+  }
+
+  /** Handles events one at a time: retries with backoff, then parks. */
+  async function handle(event: DeliveredEvent): Promise<void> {
+    if (event.type === MALFORMED_EVENT_TYPE) return park(event, String(event.data.error), 0);
+    const handler = options.handlers[event.type];
+    if (!handler) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await once(event, handler);
+        return;
+      } catch (error) {
+        if (attempt >= attempts) return park(event, error, attempt);
+        options.onRetry?.(event, error, attempt);
+        await sleep(baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /**
+   * Handles a run of events in one transaction (one commit instead of one per event). If any
+   * of them fails, the whole run rolls back and goes one at a time, so only the failing event
+   * is retried and parked.
+   */
+  async function handleBatch(events: readonly DeliveredEvent[]): Promise<void> {
+    const work = events.filter((event) => options.handlers[event.type] !== undefined);
+    if (work.length < 2 || events.some((event) => event.type === MALFORMED_EVENT_TYPE)) {
+      for (const event of events) await handle(event);
+      return;
+    }
+    let handled = 0;
+    try {
+      await options.store.transaction(async (trx) => {
+        for (const event of work) {
+          if (!(await claim(trx, event))) continue;
+          await options.handlers[event.type](event, trx);
+          handled++;
+        }
+      });
+    } catch {
+      for (const event of work) await handle(event);
+      return;
+    }
+    if (handled > 0) options.afterCommit?.();
   }
 
   async function park(event: DeliveredEvent, error: unknown, tries: number): Promise<void> {
@@ -84,21 +134,9 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
 
   return {
     group: options.group,
-    async handle(event) {
-      if (event.type === MALFORMED_EVENT_TYPE) return park(event, String(event.data.error), 0);
-      const handler = options.handlers[event.type];
-      if (!handler) return;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await once(event, handler);
-          return;
-        } catch (error) {
-          if (attempt >= attempts) return park(event, error, attempt);
-          options.onRetry?.(event, error, attempt);
-          await sleep(baseDelayMs * 2 ** (attempt - 1));
-        }
-      }
-    },
+    types: Object.keys(options.handlers),
+    handle,
+    handleBatch,
     async replay(eventId) {
       const row = await messaging(options.store.db)
         .selectFrom('bounded_parked')

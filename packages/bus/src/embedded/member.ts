@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MalformedEventError } from '../envelope.ts';
-import type { DeliveredEvent, EventHandler } from '../port.ts';
+import type { BatchHandler, DeliveredEvent, EventHandler } from '../port.ts';
 import type { GroupCoordinator } from './groups.ts';
 import type { EventLog, StoredEvent } from './log.ts';
 import type { Wakeup } from './wakeup.ts';
@@ -12,6 +12,8 @@ interface MemberOptions {
   topic: string;
   group: string;
   handler: EventHandler;
+  batchHandler?: BatchHandler;
+  types?: readonly string[];
   memberId: string;
   log: EventLog;
   groups: GroupCoordinator;
@@ -39,12 +41,14 @@ const MAX_BACKOFF_MS = 5000;
 
 /**
  * One member of a consumer group: heartbeats its lease, fetches the partitions it owns in
- * batches, hands events to the handler one at a time in offset order, and commits the
- * position after each batch. A crash between handling and commit re-delivers the batch.
+ * batches, hands events to the handler in offset order (a run at once to the batch handler,
+ * when there is one), and commits the position after handling. A crash between handling and
+ * commit re-delivers the batch. Types the group does not handle are passed over undecoded.
  */
 export class GroupMember {
   readonly #o: MemberOptions;
   readonly #partitions: number;
+  readonly #wanted: ReadonlySet<string> | undefined;
   #owned = new Set<number>();
   #desired = new Set<number>();
   #positions = new Map<number, number>();
@@ -58,6 +62,7 @@ export class GroupMember {
   constructor(options: MemberOptions) {
     this.#o = options;
     this.#partitions = options.log.partitionsOf(options.topic);
+    this.#wanted = options.types ? new Set(options.types) : undefined;
   }
 
   assigned(): number[] {
@@ -149,10 +154,20 @@ export class GroupMember {
 
   async #consume(partition: number, position: number): Promise<number> {
     const batch = this.#o.log.read(this.#o.topic, partition, position, this.#o.batchSize);
-    let next = position;
-    for (const stored of batch) {
-      if (!(await this.#deliver(stored))) break;
-      next = stored.offset + 1;
+    if (batch.length === 0) return 0;
+    const wanted = this.#wanted;
+    const events = (wanted ? batch.filter((stored) => wanted.has(stored.type)) : batch).map((stored) =>
+      this.#decode(stored),
+    );
+    let next = batch[batch.length - 1].offset + 1;
+    if (events.length > 1 && this.#o.batchHandler) {
+      if (!(await this.#attempt(events[0], () => this.#o.batchHandler!(events)))) next = events[0].offset;
+    } else {
+      for (const event of events) {
+        if (await this.#attempt(event, () => this.#o.handler(event))) continue;
+        next = event.offset;
+        break;
+      }
     }
     this.#positions.set(partition, next);
     return next - position;
@@ -173,18 +188,17 @@ export class GroupMember {
     }
   }
 
-  /** Retries the handler with backoff until it succeeds; false if we stopped first. */
-  async #deliver(stored: StoredEvent): Promise<boolean> {
-    const event = this.#decode(stored);
+  /** Retries the handling with backoff until it succeeds; false if we stopped first. */
+  async #attempt(first: DeliveredEvent, handle: () => Promise<void>): Promise<boolean> {
     for (let attempt = 0; !this.#stopping; attempt++) {
       try {
-        await this.#o.handler(event);
+        await handle();
         return true;
       } catch (error) {
         this.#o.onHandlerError?.(error, {
           topic: this.#o.topic,
-          partition: stored.partition,
-          offset: stored.offset,
+          partition: first.partition,
+          offset: first.offset,
         });
         await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
       }
