@@ -47,7 +47,11 @@ test('the embedded bus hands runs to the batch handler and passes over types the
   const before = seen().length;
   const second = await subscribe();
   await waitFor(() => seen().length === before + 20, 10_000, 'the 20 new Ordered and Paid events');
-  assert.ok(seen().slice(before).every((e) => (e.data.seq as number) >= 300));
+  assert.ok(
+    seen()
+      .slice(before)
+      .every((e) => (e.data.seq as number) >= 300),
+  );
   await second.close();
   await Promise.all([producer.close(), consumer.close()]);
 });

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BatchHandler, type DeliveredEvent, type EventHandler, MALFORMED_EVENT_TYPE } from '@bounded/bus';
+import {
+  type BatchHandler,
+  type DeliveredEvent,
+  type EventHandler,
+  MALFORMED_EVENT_TYPE,
+} from '@bounded/bus';
 import type { Kysely, Store } from '@bounded/store';
 import { messageOf, messaging, storedMessage } from './tables.ts';
 
