@@ -3,16 +3,39 @@ import { createEmbeddedBus, type EmbeddedBusOptions } from './embedded/bus.ts';
 import type { EventBus } from './port.ts';
 
 /**
- * Opens the engine named by BUS_URL: `embedded:<dir>` (or nothing: `<dataDir>/bus`).
- * Kafka and NATS adapters plug in here with their own URL schemes.
+ * Opens the engine named by BUS_URL: `embedded:<dir>` (or nothing: `<dataDir>/bus`), or
+ * `kafka://host:port[,host:port][?partitions=8&sessionTimeoutMs=…]`, or
+ * `nats://host:port[,host:port][?partitions=8&leaseMs=…]` (JetStream).
+ * The Kafka and NATS adapters are imported only when asked for, so the embedded path never loads their clients.
  */
 export async function openBus(
   url: string | undefined,
-  defaults: { dataDir: string } & Partial<EmbeddedBusOptions>,
+  defaults: { dataDir: string; clientId?: string } & Partial<EmbeddedBusOptions>,
 ): Promise<EventBus> {
   if (!url || url === 'embedded')
     return createEmbeddedBus({ ...defaults, dir: resolve(defaults.dataDir, 'bus') });
   if (url.startsWith('embedded:'))
     return createEmbeddedBus({ ...defaults, dir: resolve(url.slice('embedded:'.length)) });
-  throw new Error(`BUS_URL ${url}: unknown engine (expected embedded:<dir>)`);
+  if (url.startsWith('kafka://')) {
+    // A literal specifier: esbuild bundles the adapter (into its own chunk of the import graph).
+    const { createKafkaBus, parseKafkaUrl } = await import('@bounded/bus-kafka');
+    const options = parseKafkaUrl(url);
+    return createKafkaBus({
+      clientId: defaults.clientId,
+      ...options,
+      onHandlerError: defaults.onHandlerError,
+    });
+  }
+  if (url.startsWith('nats://')) {
+    // A literal specifier, as for Kafka: bundled, and loaded only when NATS is asked for.
+    const { createNatsBus, parseNatsUrl } = await import('@bounded/bus-nats');
+    return createNatsBus({
+      name: defaults.clientId,
+      ...parseNatsUrl(url),
+      onHandlerError: defaults.onHandlerError,
+    });
+  }
+  throw new Error(
+    `BUS_URL ${url}: unknown engine (expected embedded:<dir>, kafka://host:port or nats://host:port)`,
+  );
 }

@@ -20,6 +20,9 @@ export const baseConfigSchema = Type.Object({
   DATA_DIR: Type.String({ default: './data' }),
   DATABASE_URL: Type.Optional(Type.String()),
   BUS_URL: Type.Optional(Type.String()),
+  // The system's topic under another name (default: the system's name), e.g. to run two copies
+  // of a system on one shared Kafka cluster, or a test run on a fresh topic.
+  BUS_TOPIC: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9._-]+$' })),
   // Test hooks (e.g. failing liveness on demand) exist only when asked for, never by default.
   TEST_HOOKS: Type.Boolean({ default: false }),
 });

@@ -111,7 +111,8 @@ export async function buildService<DB, C extends TObject>(
 
   let started = false;
   const app = buildApp({ name: config.SERVICE_NAME, logger: log, ready: () => started && store.isOpen() });
-  const outbox = createOutbox({ topic: definition.topic, source: definition.name });
+  const topic = config.BUS_TOPIC ?? definition.topic;
+  const outbox = createOutbox({ topic, source: definition.name });
   const recorder =
     (trx: Kysely<DB>, traceparent?: string): RecordEvents =>
     async (events) => {
@@ -181,7 +182,7 @@ export async function buildService<DB, C extends TObject>(
           registers: [app.metrics],
         });
         const subscription = await bus.subscribe({
-          topic: definition.topic,
+          topic,
           group: definition.name,
           types,
           handler: async (event) => {

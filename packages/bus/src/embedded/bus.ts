@@ -78,7 +78,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
     engine: 'embedded',
     async publish(messages: readonly EventMessage[]) {
       if (closed) throw new Error('the event bus is closed');
-      log.append(messages);
+      await log.append(messages);
       wakeup.signal();
       wakeup.notify();
     },

@@ -1,7 +1,11 @@
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { partitionFor, toWire } from '../envelope.ts';
 import type { EventMessage } from '../port.ts';
 import { openSqlite } from './sqlite.ts';
+
+/** About 10 s of waiting for another process's append before giving up. */
+const MAX_BUSY_RETRIES = 600;
 
 export interface StoredEvent {
   partition: number;
@@ -22,14 +26,19 @@ export interface StoredEvent {
  */
 export class EventLog {
   readonly #db: Database.Database;
+  readonly #path: string;
+  readonly #durability: 'process' | 'full';
+  #writer: Database.Database | undefined;
+  #appendNow: ((messages: readonly EventMessage[], now: number) => void) | undefined;
   readonly #defaultPartitions: number;
   readonly #partitions = new Map<string, number>();
-  readonly #append: (messages: readonly EventMessage[], now: number) => void;
   readonly #read: Database.Statement<[string, number, number, number], StoredEvent>;
   readonly #heads: Database.Statement<[string], { partition: number; next_offset: number }>;
 
   constructor(path: string, options: { partitions: number; durability: 'process' | 'full' }) {
     this.#defaultPartitions = options.partitions;
+    this.#path = path;
+    this.#durability = options.durability;
     this.#db = openSqlite(path, options.durability);
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
@@ -46,18 +55,59 @@ export class EventLog {
        WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?`,
     );
     this.#heads = this.#db.prepare('SELECT partition, next_offset FROM heads WHERE topic = ?');
-    const headOf = this.#db.prepare<[string, number], { next_offset: number }>(
+  }
+
+  /** Partition count of a topic, fixed when the topic is first used. */
+  partitionsOf(topic: string): number {
+    let count = this.#partitions.get(topic);
+    if (count === undefined) {
+      this.#db
+        .prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)')
+        .run(topic, this.#defaultPartitions);
+      count = (
+        this.#db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic) as { partitions: number }
+      ).partitions;
+      this.#partitions.set(topic, count);
+    }
+    return count;
+  }
+
+  /**
+   * Appends in one transaction. Several processes append to this file: when another holds the
+   * write lock, we wait on the event loop (yield, then short sleeps) instead of in SQLite's
+   * busy handler, which would block every request of this process for up to 100 ms a try.
+   */
+  async append(messages: readonly EventMessage[], now = Date.now()): Promise<void> {
+    if (messages.length === 0) return;
+    // Learn new topics' partition counts first: that writes on the other connection.
+    for (const message of messages) this.partitionsOf(message.topic);
+    const append = this.#appendNow ?? this.#openWriter();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        append(messages, now);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= MAX_BUSY_RETRIES) throw error;
+        await (attempt < 3 ? yieldToLoop() : sleep(Math.min(20, attempt - 2)));
+      }
+    }
+  }
+
+  /** The appending connection: it fails at once on a held lock (busy_timeout 0) so append can wait. */
+  #openWriter(): (messages: readonly EventMessage[], now: number) => void {
+    const writer = openSqlite(this.#path, this.#durability, 0);
+    const headOf = writer.prepare<[string, number], { next_offset: number }>(
       'SELECT next_offset FROM heads WHERE topic = ? AND partition = ?',
     );
-    const setHead = this.#db.prepare(
+    const setHead = writer.prepare(
       `INSERT INTO heads (topic, partition, next_offset) VALUES (?, ?, ?)
        ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
     );
-    const insert = this.#db.prepare(
+    const insert = writer.prepare(
       `INSERT INTO events (topic, partition, offset, id, key, type, value, source, traceparent, appended_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const append = this.#db.transaction((messages: readonly EventMessage[], now: number) => {
+    const append = writer.transaction((messages: readonly EventMessage[], now: number) => {
       const next = new Map<string, number>();
       for (const message of messages) {
         const partition = partitionFor(message.key, this.partitionsOf(message.topic));
@@ -84,26 +134,9 @@ export class EventLog {
       }
     });
     // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
-    this.#append = (messages, now) => append.immediate(messages, now);
-  }
-
-  /** Partition count of a topic, fixed when the topic is first used. */
-  partitionsOf(topic: string): number {
-    let count = this.#partitions.get(topic);
-    if (count === undefined) {
-      this.#db
-        .prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)')
-        .run(topic, this.#defaultPartitions);
-      count = (
-        this.#db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic) as { partitions: number }
-      ).partitions;
-      this.#partitions.set(topic, count);
-    }
-    return count;
-  }
-
-  append(messages: readonly EventMessage[], now = Date.now()): void {
-    if (messages.length > 0) this.#append(messages, now);
+    this.#writer = writer;
+    this.#appendNow = (messages, now) => append.immediate(messages, now);
+    return this.#appendNow;
   }
 
   read(topic: string, partition: number, fromOffset: number, limit: number): StoredEvent[] {
@@ -121,6 +154,7 @@ export class EventLog {
   }
 
   close(): void {
+    this.#writer?.close();
     this.#db.close();
   }
 }

@@ -5,11 +5,15 @@ import Database from 'better-sqlite3';
  * WAL lets readers run beside the single writer; synchronous=NORMAL survives a killed
  * process (not a power cut: set `durability: 'full'` for that, at a cost per commit).
  */
-export function openSqlite(path: string, durability: 'process' | 'full'): Database.Database {
+export function openSqlite(
+  path: string,
+  durability: 'process' | 'full',
+  busyTimeoutMs = 10_000,
+): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   // Writers from other processes hold the lock for a few ms at most; wait rather than fail.
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   return db;
 }
