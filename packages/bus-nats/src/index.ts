@@ -1,0 +1,1 @@
+export { createNatsBus, KEY_HEADER, type NatsBusOptions, parseNatsUrl } from './bus.ts';
