@@ -17,7 +17,7 @@ export async function openBus(
   if (url.startsWith('embedded:'))
     return createEmbeddedBus({ ...defaults, dir: resolve(url.slice('embedded:'.length)) });
   if (url.startsWith('kafka://')) {
-    // A literal specifier: esbuild bundles the adapter (into its own chunk of the import graph).
+    // A literal specifier: esbuild bundles the adapter, wrapped so it is evaluated only here.
     const { createKafkaBus, parseKafkaUrl } = await import('@bounded/bus-kafka');
     const options = parseKafkaUrl(url);
     return createKafkaBus({
