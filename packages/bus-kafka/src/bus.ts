@@ -201,11 +201,17 @@ async function createTopic(admin: Admin, topic: string, partitions: number, repl
  * String values JSON-encoded (`"Ordered"`), listed in `spring_json_header_types`, plus
  * `contentType`. A generated Java consumer then sees `headers['type']` as the String `Ordered`,
  * so `@StreamListener(condition = "headers['type']=='Ordered'")` matches; fromWire() unquotes.
+ * `traceparent` stays raw: tracers (OpenTelemetry, Micrometer) read the header's bytes as they
+ * are, and Spring maps an unlisted header to byte[], which is harmless.
  */
 export function springHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   const types: Record<string, string> = {};
   for (const [name, value] of Object.entries({ contentType: 'application/json', ...headers })) {
+    if (name === 'traceparent') {
+      out[name] = value;
+      continue;
+    }
     out[name] = isJsonString(value) ? value : JSON.stringify(value);
     types[name] = 'java.lang.String';
   }

@@ -11,11 +11,11 @@ describe('headers on the wire', () => {
     const headers = springHeaders(wire.headers);
     assert.equal(headers.type, '"Ordered"');
     assert.equal(headers.contentType, '"application/json"');
+    assert.equal(headers.traceparent, sent.traceparent, 'raw, as tracers read it');
     assert.deepEqual(JSON.parse(headers.spring_json_header_types), {
       contentType: 'java.lang.String',
       type: 'java.lang.String',
       id: 'java.lang.String',
-      traceparent: 'java.lang.String',
       source: 'java.lang.String',
     });
     const back = fromWire('flowerdelivery', { key: wire.key, value: wire.value, headers }, 'fallback');
