@@ -16,6 +16,10 @@ export interface RelayOptions {
  * Moves committed outbox rows to the bus in commit order, then deletes them. A crash
  * between publish and delete publishes them again (at-least-once; consumers dedupe by id),
  * and a crash before publish leaves them in the table for the next start.
+ * On PostgreSQL/MySQL "commit order" is the order rows become visible, in seq order within
+ * a batch: a lower seq that commits later goes out in a later batch, never lost (see #purge).
+ * One aggregate's events keep their order because commands on one row lock it (forUpdate)
+ * before recording, so the later command takes its seqs after the earlier one committed.
  */
 const PURGE_EVERY = 500;
 const BUSY_GAP_MS = 5;
@@ -27,9 +31,11 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #kick: (() => void) | undefined;
   #pending = false;
-  /** Highest seq published by this relay; rows up to it are deleted lazily. */
+  /** Highest seq published by this relay; on SQLite rows up to it are deleted lazily. */
   #published = 0;
   #unpurged = 0;
+  /** On PostgreSQL/MySQL: exactly the rows published and not yet deleted. */
+  #publishedSeqs: number[] = [];
 
   readonly #lazyPurge: boolean;
 
@@ -117,6 +123,7 @@ export class OutboxRelay {
     const messages: EventMessage[] = rows.map((row) => messageOf(row.id, row));
     await this.#o.bus.publish(messages);
     this.#published = Number(rows[rows.length - 1].seq);
+    if (!this.#lazyPurge) this.#publishedSeqs = rows.map((row) => Number(row.seq));
     this.#unpurged += rows.length;
     if (this.#unpurged >= PURGE_EVERY || !this.#lazyPurge) await this.#purge();
     return rows.length;
@@ -127,15 +134,18 @@ export class OutboxRelay {
    * under load. Rows published but not yet purged when the process dies are published again
    * on the next start (at-least-once; consumers dedupe by event id).
    * Only on SQLite, whose single writer assigns `seq` in commit order: on PostgreSQL/MySQL a
-   * lower seq can commit after a higher one, and a high-water mark would step over it, so
-   * there every batch is deleted at once and the next select starts from what is left.
+   * lower seq can commit after a higher one (seqs are taken at insert, rows become visible at
+   * commit), and a high-water mark would step over it. There every batch is deleted at once,
+   * by its own seqs — never `seq <= highest`, which would also delete a lower row that
+   * committed while the batch was being published, unpublished — and the next select starts
+   * from what is left.
    */
   async #purge(): Promise<void> {
     if (this.#unpurged === 0) return;
-    await messaging(this.#o.store.db)
-      .deleteFrom('bounded_outbox')
-      .where('seq', '<=', this.#published)
-      .execute();
+    const outbox = messaging(this.#o.store.db).deleteFrom('bounded_outbox');
+    if (this.#lazyPurge) await outbox.where('seq', '<=', this.#published).execute();
+    else if (this.#publishedSeqs.length > 0) await outbox.where('seq', 'in', this.#publishedSeqs).execute();
+    this.#publishedSeqs = [];
     this.#unpurged = 0;
   }
 }

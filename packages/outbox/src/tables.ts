@@ -1,5 +1,5 @@
 import type { EventMessage } from '@bounded/bus';
-import { type Kysely, keyText, type Migration, withSerialKey } from '@bounded/store';
+import { type Kysely, keyText, largeText, type Migration, withSerialKey } from '@bounded/store';
 import type { CreateTableBuilder } from 'kysely';
 
 /** The runtime's own tables, living in each service's database next to its aggregates. */
@@ -39,6 +39,7 @@ export const messagingMigrations: Record<string, Migration> = {
   '0000_bounded_messaging': {
     async up(db: Kysely<any>) {
       await withMessageColumns(
+        db,
         withSerialKey(db.schema.createTable('bounded_outbox'), 'seq', db).addColumn('id', keyText, (c) =>
           c.notNull(),
         ),
@@ -51,6 +52,7 @@ export const messagingMigrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('bounded_inbox_pk', ['grp', 'event_id'])
         .execute();
       await withMessageColumns(
+        db,
         db.schema
           .createTable('bounded_parked')
           .addColumn('grp', keyText, (c) => c.notNull())
@@ -58,7 +60,7 @@ export const messagingMigrations: Record<string, Migration> = {
       )
         .addColumn('partition', 'integer', (c) => c.notNull())
         .addColumn('offset', 'bigint', (c) => c.notNull())
-        .addColumn('error', 'text', (c) => c.notNull())
+        .addColumn('error', largeText(db), (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())
         .addColumn('parked_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('bounded_parked_pk', ['grp', 'event_id'])
@@ -68,13 +70,16 @@ export const messagingMigrations: Record<string, Migration> = {
 };
 
 /** The envelope's columns (see StoredMessage), shared by the outbox and the parked table. */
-function withMessageColumns<T extends string, C extends string>(table: CreateTableBuilder<T, C>) {
+function withMessageColumns<T extends string, C extends string>(
+  db: Kysely<unknown>,
+  table: CreateTableBuilder<T, C>,
+) {
   return table
     .addColumn('topic', keyText, (c) => c.notNull())
     .addColumn('key', keyText, (c) => c.notNull())
     .addColumn('type', keyText, (c) => c.notNull())
     .addColumn('timestamp', 'bigint', (c) => c.notNull())
-    .addColumn('data', 'text', (c) => c.notNull())
+    .addColumn('data', largeText(db), (c) => c.notNull())
     .addColumn('source', keyText)
     .addColumn('traceparent', keyText);
 }

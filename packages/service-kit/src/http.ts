@@ -5,7 +5,15 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { Decision } from './decision.ts';
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/**
+ * What the columns hold on every dialect, for request schemas: SQLite stores anything, but
+ * PostgreSQL and MySQL refuse a longer varchar or a larger number — a 500 for bad input, unless
+ * the schema says 400 first. `id`: bigint keys that are still exact JavaScript numbers;
+ * `int`: an `integer` column; `text`: a `varchar(255)` column.
+ */
+export const LIMITS = { id: Number.MAX_SAFE_INTEGER, int: 2_147_483_647, text: 255 } as const;
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: LIMITS.id }) });
 
 export const PagingQuery = Type.Object({
   page: Type.Optional(Type.String()),

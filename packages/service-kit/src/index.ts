@@ -3,6 +3,13 @@ export { type Caller, callerOf, DIRECT, mayAccess, ownerScope } from './caller.t
 export { postForId } from './created-id.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
 export { type HalList, replyHalList } from './hal-list.ts';
-export { decided, hal, IdParams, PagingQuery } from './http.ts';
+export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
-export { decideOnRow, loadOrThrow, type RowStore, type StatusRowsOf, statusRows } from './row-command.ts';
+export {
+  decideOnRow,
+  type LoadOptions,
+  loadOrThrow,
+  type RowStore,
+  type StatusRowsOf,
+  statusRows,
+} from './row-command.ts';

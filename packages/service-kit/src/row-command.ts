@@ -1,5 +1,5 @@
 /**
- * A command on one stored aggregate: load → decide → save + events, in one transaction. The
+ * A command on one stored aggregate: load (row locked) → decide → save + events, in one transaction. The
  * system says where its rows live (`RowStore`) and which pure decision to take; this file keeps
  * the order of the steps, so a refusal (409) or a missing row (404) writes nothing.
  */
@@ -9,9 +9,19 @@ import type { Decision } from './decision.ts';
 import { decided } from './http.ts';
 import type { OutboxEvent } from './paid-order.ts';
 
+/** How a command reads its row: `lock` holds it until the transaction ends (SELECT … FOR UPDATE). */
+export interface LoadOptions {
+  readonly lock?: boolean;
+}
+
 /** Where one kind of aggregate is stored, and how its events reach the outbox. */
 export interface RowStore<DB, S, E> {
-  load(db: Kysely<DB>, id: number): Promise<S | undefined>;
+  /**
+   * Reads the aggregate; with `lock` (inside a command's transaction) no other transaction may
+   * change the row until this one ends — on PostgreSQL/MySQL two commands on one row would
+   * otherwise both decide on the same old state.
+   */
+  load(db: Kysely<DB>, id: number, options?: LoadOptions): Promise<S | undefined>;
   /** The error a missing id answers (a NotFoundError with the system's code). */
   notFound(id: number): Error;
   save(trx: Kysely<DB>, id: number, state: S): Promise<unknown>;
@@ -23,8 +33,9 @@ export async function loadOrThrow<DB, S, E>(
   rows: RowStore<DB, S, E>,
   db: Kysely<DB>,
   id: number,
+  options?: LoadOptions,
 ): Promise<S> {
-  const state = await rows.load(db, id);
+  const state = await rows.load(db, id, options);
   if (state === undefined) throw rows.notFound(id);
   return state;
 }
@@ -37,7 +48,7 @@ export function decideOnRow<DB, S, E>(
   traceparent?: string,
 ): Promise<S> {
   return ctx.command(async (trx, record) => {
-    const { state, events } = decided(decide(await loadOrThrow(rows, trx, id)));
+    const { state, events } = decided(decide(await loadOrThrow(rows, trx, id, { lock: true })));
     await rows.save(trx, id, state);
     await record(events.map(rows.toNewEvent));
     return state;
@@ -64,8 +75,9 @@ export function statusRows<DB, T extends keyof DB & string, S, E>(
   const table: string = spec.table;
   const tables = (db: Kysely<DB>) => db as unknown as Kysely<AnyTables>;
   return {
-    async load(db, id) {
-      const row = await tables(db).selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+    async load(db, id, options) {
+      const query = tables(db).selectFrom(table).selectAll().where('id', '=', id);
+      const row = await (options?.lock ? query.forUpdate() : query).executeTakeFirst();
       return row && spec.toState(row as Selectable<DB[T]>);
     },
     notFound: spec.notFound,

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { Store } from './open.ts';
-import { keyText } from './schema.ts';
+import { dialectOf, keyText } from './schema.ts';
 
 interface IdBlockTables {
   bounded_id_blocks: { name: string; next_id: number };
@@ -56,28 +56,40 @@ function createIdBlocks(
   let reserving: Promise<void> | undefined;
 
   async function reserve(): Promise<void> {
-    await store.transaction(async (trx) => {
+    const start = await store.transaction(async (trx) => {
       const db = trx as unknown as Kysely<IdBlockTables>;
-      const row = await db
-        .selectFrom('bounded_id_blocks')
-        .select('next_id')
-        .where('name', '=', name)
-        .executeTakeFirst();
-      const start = row ? Number(row.next_id) : Math.max(1, (await options.floor?.(trx)) ?? 1);
-      if (row)
-        await db
-          .updateTable('bounded_id_blocks')
-          .set({ next_id: start + blockSize })
+      // The row lock makes replicas sharing the database take turns (SQLite: BEGIN IMMEDIATE already does).
+      const locked = () =>
+        db
+          .selectFrom('bounded_id_blocks')
+          .select('next_id')
           .where('name', '=', name)
-          .execute();
-      else
-        await db
-          .insertInto('bounded_id_blocks')
-          .values({ name, next_id: start + blockSize })
-          .execute();
-      next = start;
-      end = start + blockSize;
+          .forUpdate()
+          .executeTakeFirst();
+      let row = await locked();
+      if (!row) {
+        const first = Math.max(1, (await options.floor?.(trx)) ?? 1);
+        // Another process may create the row at the same moment: then this insert waits for it
+        // and does nothing, and the locked read below takes that process's row.
+        const insert = db.insertInto('bounded_id_blocks').values({ name, next_id: first });
+        await (dialectOf(trx) === 'mysql'
+          ? insert.onDuplicateKeyUpdate({ name })
+          : insert.onConflict((c) => c.column('name').doNothing())
+        ).execute();
+        row = await locked();
+        if (!row) throw new Error(`id block ${name}: its row vanished while reserving`);
+      }
+      const start = Number(row.next_id);
+      await db
+        .updateTable('bounded_id_blocks')
+        .set({ next_id: start + blockSize })
+        .where('name', '=', name)
+        .execute();
+      return start;
     });
+    // Only once the reservation committed: a failed commit hands out nothing.
+    next = start;
+    end = start + blockSize;
   }
 
   return {

@@ -1,4 +1,11 @@
 export type { Kysely, Migration } from 'kysely';
 export { type IdBlocks, idBlockMigrations, idBlocks } from './id-blocks.ts';
 export { type DialectName, openStore, type Store, StoreConfigError } from './open.ts';
-export { dialectOf, keyText, withSerialKey } from './schema.ts';
+export {
+  dialectOf,
+  insertForId,
+  isUniqueViolation,
+  keyText,
+  largeText,
+  withSerialKey,
+} from './schema.ts';

@@ -1,13 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  CompiledQuery,
   Kysely,
   type Dialect as KyselyDialect,
   type Migration,
   Migrator,
   MysqlDialect,
   PostgresDialect,
+  type SelectQueryNode,
   SqliteDialect,
+  SqliteQueryCompiler,
   sql,
 } from 'kysely';
 
@@ -20,6 +24,10 @@ export interface Store<DB> {
   /**
    * Runs `work` in one transaction. On SQLite it begins IMMEDIATE so replicas of a service
    * sharing the file serialize their writers instead of failing on a lock upgrade.
+   * On PostgreSQL and MySQL it runs READ COMMITTED: a read that decides a write must lock its
+   * rows with `.forUpdate()` (which compiles to nothing on SQLite, already serialized), and a
+   * transaction the server aborts as a deadlock or serialization failure is run again (up to
+   * 3 times) — so `work` must have no effect outside the database.
    * Keep network calls out of `work`: the transaction holds the connection.
    */
   transaction<T>(work: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
@@ -46,7 +54,8 @@ export async function openStore<DB>(url: string): Promise<Store<DB>> {
   return {
     db,
     dialect,
-    transaction: (work) => (dialect === 'sqlite' ? immediate(db, work) : db.transaction().execute(work)),
+    transaction: (work) =>
+      dialect === 'sqlite' ? immediate(db, work) : retried(() => db.transaction().execute(work)),
     async migrate(migrations) {
       const migrator = new Migrator({
         db,
@@ -87,6 +96,23 @@ async function immediate<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promi
   });
 }
 
+/** Deadlock or serialization failure: the server rolled the transaction back; running it again is safe. */
+function isRetryable(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown } | null;
+  return e?.code === '40P01' || e?.code === '40001' || e?.errno === 1213;
+}
+
+async function retried<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      await sleep(5 * attempt + Math.random() * 10);
+    }
+  }
+}
+
 async function dialectFor(url: string): Promise<{ dialect: DialectName; kysely: KyselyDialect }> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
@@ -98,23 +124,78 @@ async function dialectFor(url: string): Promise<{ dialect: DialectName; kysely: 
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
-    return { dialect: 'sqlite', kysely: new SqliteDialect({ database: withStatementCache(database) }) };
+    return {
+      dialect: 'sqlite',
+      kysely: new SqliteWithoutRowLocks({ database: withStatementCache(database) }),
+    };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { default: pg } = await import('pg');
-    return {
-      dialect: 'postgres',
-      kysely: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
-    };
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      // bigint (int8: bigserial keys, counts, millisecond timestamps) as a number, as SQLite
+      // and MySQL answer it, instead of pg's string.
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === pg.types.builtins.INT8 && format !== 'binary'
+            ? safeInteger
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle connection the server dropped must not crash the process: the next query fails instead.
+    pool.on('error', () => {});
+    return { dialect: 'postgres', kysely: new PostgresDialect({ pool }) };
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     const mysql = await import('mysql2');
-    const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 10 });
-    return { dialect: 'mysql', kysely: new MysqlDialect({ pool }) };
+    const pool = mysql.createPool({
+      uri: url.replace(/^mariadb:/, 'mysql:'),
+      connectionLimit: 10,
+      // BIGINT beyond 2^53 as a string rather than a silently wrong number.
+      supportBigNumbers: true,
+    });
+    return {
+      dialect: 'mysql',
+      kysely: new MysqlDialect({
+        pool,
+        // The same isolation as PostgreSQL's default: each statement sees what committed before
+        // it, and locking reads take no gap locks (fewer deadlocks than REPEATABLE READ).
+        onCreateConnection: async (connection) => {
+          await connection.executeQuery(
+            CompiledQuery.raw('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'),
+          );
+        },
+      }),
+    };
   }
   throw new StoreConfigError(
     `DATABASE_URL ${url.replace(/\/\/[^@]*@/, '//***@')}: unknown database (expected sqlite:, postgres:// or mysql://)`,
   );
+}
+
+function safeInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} does not fit a JavaScript number`);
+  return n;
+}
+
+/**
+ * SQLite has no row locks: a transaction there already holds the database's write lock
+ * (BEGIN IMMEDIATE), so `.forUpdate()` and friends, written for PostgreSQL and MySQL, are
+ * dropped from the SQL instead of failing as a syntax error.
+ */
+const ROW_LOCKS = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare', 'NoWait', 'SkipLocked']);
+
+class SqliteWithoutRowLocks extends SqliteDialect {
+  override createQueryCompiler() {
+    return new (class extends SqliteQueryCompiler {
+      protected override visitSelectQuery(node: SelectQueryNode): void {
+        const endModifiers = node.endModifiers?.filter((m) => !m.modifier || !ROW_LOCKS.has(m.modifier));
+        super.visitSelectQuery({ ...node, endModifiers: endModifiers?.length ? endModifiers : undefined });
+      }
+    })();
+  }
 }
 
 /**

@@ -1,4 +1,12 @@
-import { type CreateTableBuilder, type Kysely, MysqlAdapter, PostgresAdapter } from 'kysely';
+import {
+  type CreateTableBuilder,
+  type Insertable,
+  type Kysely,
+  MysqlAdapter,
+  PostgresAdapter,
+  type RawBuilder,
+  sql,
+} from 'kysely';
 import type { DialectName } from './open.ts';
 
 /** Which database a migration runs on: migrations receive only a Kysely handle. */
@@ -23,3 +31,47 @@ export function withSerialKey<T extends string>(
 
 /** Text that fits in an index on every dialect (MySQL cannot index unbounded TEXT). */
 export const keyText = 'varchar(255)' as const;
+
+/**
+ * Unindexed text of any reasonable size (a JSON payload): `text` on SQLite and PostgreSQL, but
+ * MySQL's TEXT stops at 64 KB, so there MEDIUMTEXT (16 MB).
+ */
+export function largeText(db: Kysely<unknown>): 'text' | RawBuilder<unknown> {
+  return dialectOf(db) === 'mysql' ? sql`mediumtext` : 'text';
+}
+
+/**
+ * Inserts one row into a table with a generated key (see withSerialKey) and answers that key:
+ * `RETURNING` on PostgreSQL and SQLite, the driver's insert id on MySQL, which has no RETURNING.
+ */
+export async function insertForId<DB, T extends keyof DB & string>(
+  db: Kysely<DB>,
+  table: T,
+  values: Insertable<DB[T]>,
+  key = 'id',
+): Promise<number> {
+  const any = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const insert = any.insertInto(table).values(values as Record<string, unknown>);
+  if (dialectOf(db as Kysely<unknown>) === 'mysql') {
+    const { insertId } = await insert.executeTakeFirstOrThrow();
+    if (insertId === undefined) throw new Error(`insert into ${table} gave no generated key`);
+    return Number(insertId);
+  }
+  const row = await insert.returning(key).executeTakeFirstOrThrow();
+  return Number(row[key]);
+}
+
+/**
+ * Whether an insert failed on a primary or unique key, in any dialect. On PostgreSQL/MySQL two
+ * transactions that both found no row can both insert: the later one fails here (on SQLite the
+ * writers take turns, so the later one finds the row) — run it again to take the row it lost to.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown } | null;
+  return (
+    e?.code === '23505' ||
+    e?.errno === 1062 ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

@@ -8,4 +8,5 @@ export {
   tempDir,
 } from './helpers.ts';
 export { ADMIN, asUser } from './identity.ts';
+export { type InProcessService, startInProcess } from './in-process.ts';
 export { bundleService, freePort, killAll, type ServiceProcess, startProcess } from './processes.ts';

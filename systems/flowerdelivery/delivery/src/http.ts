@@ -1,6 +1,14 @@
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halResource } from '@bounded/rest';
-import { actionRoutes, hal, IdParams, loadOrThrow, PagingQuery, replyHalList } from '@bounded/service-kit';
+import {
+  actionRoutes,
+  hal,
+  IdParams,
+  LIMITS,
+  loadOrThrow,
+  PagingQuery,
+  replyHalList,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { deliveryRows, rideCommand } from './commands/ride.ts';
 import type { Delivery } from './domain/delivery.ts';
@@ -11,7 +19,7 @@ const SORTABLE = ['id', 'orderId', 'deliveryStatus'] as const;
 const ListQuery = Type.Composite([
   PagingQuery,
   Type.Object({
-    orderId: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })),
     deliveryStatus: Type.Optional(Type.String()),
   }),
 ]);

@@ -6,7 +6,7 @@
  */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { callerOf, hal, IdParams, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
+import { callerOf, hal, IdParams, LIMITS, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import type { MyPageTables } from './tables.ts';
@@ -17,7 +17,7 @@ const ListQuery = Type.Composite([
   PagingQuery,
   Type.Object({
     userName: Type.Optional(Type.String()),
-    orderId: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })),
   }),
 ]);
 

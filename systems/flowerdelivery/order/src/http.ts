@@ -11,6 +11,7 @@ import {
   callerOf,
   hal,
   IdParams,
+  LIMITS,
   mayAccess,
   ownerScope,
   PagingQuery,
@@ -29,11 +30,11 @@ import type { PaymentPort } from './payment-port.ts';
  * userName may be left out when the caller is known (it is then the caller's name).
  */
 const OrderBody = Type.Object({
-  itemName: Type.String({ minLength: 1 }),
-  qty: Type.Integer({ minimum: 1 }),
-  itemPrice: Type.Integer({ minimum: 0 }),
-  storeName: Type.String({ minLength: 1 }),
-  userName: Type.Optional(Type.String({ minLength: 1 })),
+  itemName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
+  qty: Type.Integer({ minimum: 1, maximum: LIMITS.int }),
+  itemPrice: Type.Integer({ minimum: 0, maximum: LIMITS.id }),
+  storeName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
+  userName: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.text })),
 });
 
 const SORTABLE = ['id', 'itemName', 'storeName', 'userName', 'orderStatus'] as const;

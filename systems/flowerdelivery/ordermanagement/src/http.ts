@@ -1,7 +1,7 @@
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
 import { currentTraceparent, NotFoundError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
+import { hal, IdParams, LIMITS, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { changeStatusCommand, type StoreAction } from './commands/change-status.ts';
 import type { StoreOrder } from './domain/store-order.ts';
@@ -11,7 +11,7 @@ const PATH = '/ordermanagements';
 const SORTABLE = ['id', 'orderId', 'orderStatus', 'storeName'] as const;
 const ListQuery = Type.Composite([
   PagingQuery,
-  Type.Object({ orderId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+  Type.Object({ orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })) }),
 ]);
 
 /** Spring-style PATCH of the status field, mapped onto the same store actions. */

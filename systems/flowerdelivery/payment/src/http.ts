@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceparent, NotFoundError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
+import { hal, IdParams, LIMITS, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { loadPayment, toPayment } from './commands/load-payment.ts';
 import { makePaymentCommand } from './commands/make-payment.ts';
 import type { PaymentContext } from './config.ts';
 
 const PaymentBody = Type.Object({
-  orderId: Type.Integer({ minimum: 1 }),
-  itemName: Type.String({ minLength: 1 }),
-  qty: Type.Integer({ minimum: 1 }),
-  itemPrice: Type.Integer({ minimum: 0 }),
-  storeName: Type.String({ minLength: 1 }),
-  userName: Type.String({ minLength: 1 }),
+  orderId: Type.Integer({ minimum: 1, maximum: LIMITS.id }),
+  itemName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
+  qty: Type.Integer({ minimum: 1, maximum: LIMITS.int }),
+  itemPrice: Type.Integer({ minimum: 0, maximum: LIMITS.id }),
+  storeName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
+  userName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
 });
 
 const SORTABLE = ['id', 'orderId', 'paymentStatus'] as const;

@@ -1,7 +1,15 @@
 /** The customs list (requirement 9), the officer's decisions (10) and domestic delivery (11, 12). */
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halResource } from '@bounded/rest';
-import { actionRoutes, hal, IdParams, loadOrThrow, PagingQuery, replyHalList } from '@bounded/service-kit';
+import {
+  actionRoutes,
+  hal,
+  IdParams,
+  LIMITS,
+  loadOrThrow,
+  PagingQuery,
+  replyHalList,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { deliveryCommand, deliveryRows } from './commands/delivery-actions.ts';
 import type { Delivery } from './domain/delivery.ts';
@@ -12,7 +20,7 @@ const SORTABLE = ['id', 'orderNo', 'itemNo', 'deliveryStatus'] as const;
 const ListQuery = Type.Composite([
   PagingQuery,
   Type.Object({
-    orderNo: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderNo: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })),
     deliveryStatus: Type.Optional(Type.String()),
   }),
 ]);

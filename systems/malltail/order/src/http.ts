@@ -10,6 +10,7 @@ import {
   callerOf,
   hal,
   IdParams,
+  LIMITS,
   mayAccess,
   ownerScope,
   PagingQuery,
@@ -29,18 +30,26 @@ import { toOrder } from './tables.ts';
  * (`http :8081/orders itemNo=1001` and its siege body `{"itemNo": "1001"}`), and Spring read
  * them into a Long. Anything else ("1.5", "", -1, null) is a 400.
  */
-const Count = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]{0,14}$' })]);
+const Count = Type.Union([
+  Type.Integer({ minimum: 1, maximum: LIMITS.id }),
+  Type.String({ pattern: '^[1-9][0-9]{0,14}$' }),
+]);
+/** The same for an `integer` column (qty): at most nine digits as a string. */
+const SmallCount = Type.Union([
+  Type.Integer({ minimum: 1, maximum: LIMITS.int }),
+  Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
+]);
 const number = (v: number | string | undefined, fallback: number): number =>
   v === undefined ? fallback : Number(v);
 
 /** What a customer sends; server-owned fields (id, orderStatus, dates …) are ignored if present. */
 const OrderBody = Type.Object({
   itemNo: Count,
-  qty: Type.Optional(Count),
-  customerId: Type.Optional(Type.String({ minLength: 1 })),
-  customerName: Type.Optional(Type.String({ minLength: 1 })),
-  customerAddress: Type.Optional(Type.String({ minLength: 1 })),
-  phoneNumber: Type.Optional(Type.String({ minLength: 1 })),
+  qty: Type.Optional(SmallCount),
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.text })),
+  customerName: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.text })),
+  customerAddress: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 
 const SORTABLE = ['id', 'itemNo', 'customerId', 'orderStatus', 'deliveryStatus', 'createDate'] as const;

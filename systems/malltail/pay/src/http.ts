@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceparent, NotFoundError } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
+import { hal, IdParams, LIMITS, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { loadPayment } from './commands/load-payment.ts';
 import { makePaymentCommand } from './commands/make-payment.ts';
@@ -10,14 +10,14 @@ import { toPayment } from './tables.ts';
 
 /** The seed's Payment body (orderNo, itemNo; paystatus is the server's and ignored). */
 const PaymentBody = Type.Object({
-  orderNo: Type.Integer({ minimum: 1 }),
-  itemNo: Type.Integer({ minimum: 1 }),
-  qty: Type.Optional(Type.Integer({ minimum: 1 })),
-  customerId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
+  orderNo: Type.Integer({ minimum: 1, maximum: LIMITS.id }),
+  itemNo: Type.Integer({ minimum: 1, maximum: LIMITS.id }),
+  qty: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.int })),
+  customerId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: LIMITS.text }), Type.Null()])),
 });
 const ListQuery = Type.Composite([
   PagingQuery,
-  Type.Object({ orderNo: Type.Optional(Type.Integer({ minimum: 1 })) }),
+  Type.Object({ orderNo: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })) }),
 ]);
 
 const SORTABLE = ['id', 'orderNo', 'paystatus'] as const;

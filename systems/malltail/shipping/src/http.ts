@@ -1,7 +1,7 @@
 /** The shipping list and the warehouse's one action: the parcel arrived (requirement 9). */
 import { type BaseConfig, currentTraceparent, NotFoundError, type ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { hal, IdParams, PagingQuery } from '@bounded/service-kit';
+import { hal, IdParams, LIMITS, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { completeShippingCommand } from './commands/complete-shipping.ts';
 import type { Shipping } from './domain/shipping.ts';
@@ -12,7 +12,7 @@ const SORTABLE = ['id', 'orderNo', 'itemNo', 'shippingStatus'] as const;
 const ListQuery = Type.Composite([
   PagingQuery,
   Type.Object({
-    orderNo: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderNo: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })),
     shippingStatus: Type.Optional(Type.String()),
   }),
 ]);

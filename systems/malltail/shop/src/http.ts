@@ -1,7 +1,15 @@
 /** The shop owner's list (requirement 3) and actions (4): accept or reject a paid order. */
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halResource } from '@bounded/rest';
-import { actionRoutes, hal, IdParams, loadOrThrow, PagingQuery, replyHalList } from '@bounded/service-kit';
+import {
+  actionRoutes,
+  hal,
+  IdParams,
+  LIMITS,
+  loadOrThrow,
+  PagingQuery,
+  replyHalList,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { shopCommand, shopManagementRows } from './commands/decide.ts';
 import type { ShopManagement } from './domain/shop-management.ts';
@@ -12,7 +20,7 @@ const SORTABLE = ['id', 'orderNo', 'itemNo', 'deliveryStatus'] as const;
 const ListQuery = Type.Composite([
   PagingQuery,
   Type.Object({
-    orderNo: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderNo: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })),
     deliveryStatus: Type.Optional(Type.String()),
   }),
 ]);

@@ -5,7 +5,7 @@
  */
 import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
 import { baseUrlOf, halCollection, halResource, parsePaging } from '@bounded/rest';
-import { callerOf, hal, IdParams, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
+import { callerOf, hal, IdParams, LIMITS, mayAccess, ownerScope, PagingQuery } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { toStatusView, type ViewPageTables } from './tables.ts';
 
@@ -15,7 +15,7 @@ const ListQuery = Type.Composite([
   PagingQuery,
   Type.Object({
     customerId: Type.Optional(Type.String()),
-    orderNo: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderNo: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.id })),
   }),
 ]);
 

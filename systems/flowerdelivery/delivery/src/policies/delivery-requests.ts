@@ -16,6 +16,7 @@ async function callOff(event: Event, trx: Kysely<DeliveryTables>, record: Record
     .selectFrom('deliveries')
     .selectAll()
     .where('orderId', '=', orderIdOf(event))
+    .forUpdate()
     .executeTakeFirst();
   if (!row) return;
   const decision = cancelDelivery(toDelivery(row));

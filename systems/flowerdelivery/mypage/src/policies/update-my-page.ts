@@ -9,7 +9,12 @@ type Handler = (event: Event, trx: Kysely<MyPageTables>) => Promise<void>;
 
 async function updateMyPage(event: Event, trx: Kysely<MyPageTables>): Promise<void> {
   const orderId = orderIdOf(event);
-  const row = await trx.selectFrom('my_pages').selectAll().where('orderId', '=', orderId).executeTakeFirst();
+  const row = await trx
+    .selectFrom('my_pages')
+    .selectAll()
+    .where('orderId', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
   const current: MyPage = row
     ? { ...row, orderId, itemPrice: row.itemPrice === null ? null : Number(row.itemPrice) }
     : emptyMyPage(orderId);

@@ -16,7 +16,7 @@ export async function cancelOrderCommand(
   traceparent?: string,
 ): Promise<void> {
   await ctx.command(async (trx, record) => {
-    const order = await loadOrder(trx, id);
+    const order = await loadOrder(trx, id, { lock: true });
     if (!order || !mayAccess(caller, order.userName)) throw orderNotFound(id);
     const { state, events } = decided(cancelOrder(order));
     await trx.updateTable('orders').set({ orderStatus: state.orderStatus }).where('id', '=', id).execute();

@@ -21,7 +21,7 @@ async function update(
   orderId: number,
   change: (order: Order) => Order,
 ): Promise<void> {
-  const order = await loadOrder(trx, orderId);
+  const order = await loadOrder(trx, orderId, { lock: true });
   if (!order) throw new Error(`order ${orderId} not found (yet)`);
   const next = change(order);
   await trx

@@ -20,7 +20,12 @@ export async function changeStatusCommand(
   traceparent?: string,
 ): Promise<StoreOrder> {
   return ctx.command(async (trx, record) => {
-    const row = await trx.selectFrom('ordermanagements').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await trx
+      .selectFrom('ordermanagements')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('ORDERMANAGEMENT.NOT_FOUND', `ordermanagement ${id} not found`);
     const { state, events } = decided(storeActions[action](toStoreOrder(row)));
     await trx

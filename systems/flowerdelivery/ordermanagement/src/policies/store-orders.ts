@@ -14,6 +14,7 @@ async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Pr
     .selectFrom('ordermanagements')
     .selectAll()
     .where('orderId', '=', orderIdOf(event))
+    .forUpdate()
     .executeTakeFirst();
   if (!row) return;
   const next = cancelByCustomer(toStoreOrder(row));

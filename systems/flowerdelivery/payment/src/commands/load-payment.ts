@@ -9,14 +9,17 @@ export function toPayment(row: Row): Payment {
   return { ...rest, id: Number(row.id), orderId: Number(row.orderId), itemPrice: Number(row.itemPrice) };
 }
 
+/** `lock`: inside a command, hold the row until the transaction ends (SELECT … FOR UPDATE). */
 export async function loadPayment(
   db: Kysely<PaymentTables>,
   by: { id: number } | { orderId: number } | { idempotencyKey: string },
+  options: { lock?: boolean } = {},
 ): Promise<Payment | undefined> {
   let query = db.selectFrom('payments').selectAll();
   if ('id' in by) query = query.where('id', '=', by.id);
   else if ('orderId' in by) query = query.where('orderId', '=', by.orderId);
   else query = query.where('idempotencyKey', '=', by.idempotencyKey);
-  const row = await query.orderBy('id', 'desc').executeTakeFirst();
+  query = query.orderBy('id', 'desc');
+  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
   return row && toPayment(row);
 }

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
+import { insertForId, isUniqueViolation } from '@bounded/store';
 import { type OrderLine, toNewEvent } from '../../../events.ts';
 import type { PaymentContext } from '../config.ts';
 import { type Payment, pay } from '../domain/payment.ts';
@@ -19,16 +20,21 @@ export async function makePaymentCommand(
   if (ctx.config.PAYMENT_DELAY_MS > 0) await sleep(ctx.config.PAYMENT_DELAY_MS);
   if (ctx.config.PAYMENT_FAIL)
     throw new UnavailableError('PAYMENT.UNAVAILABLE', 'payment is failing (PAYMENT_FAIL)', 1);
-  return ctx.command(async (trx, record) => {
-    const existing = await loadPayment(trx, { idempotencyKey });
-    if (existing) return { payment: existing, replayed: true };
-    const inserted = await trx
-      .insertInto('payments')
-      .values({ ...line, idempotencyKey, paymentStatus: 'Paid' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const { state, events } = decided(pay(Number(inserted.id), line));
-    await record(events.map(toNewEvent));
-    return { payment: state, replayed: false };
-  }, traceparent);
+  const attempt = () =>
+    ctx.command(async (trx, record) => {
+      const existing = await loadPayment(trx, { idempotencyKey });
+      if (existing) return { payment: existing, replayed: true };
+      const id = await insertForId(trx, 'payments', { ...line, idempotencyKey, paymentStatus: 'Paid' });
+      const { state, events } = decided(pay(id, line));
+      await record(events.map(toNewEvent));
+      return { payment: state, replayed: false };
+    }, traceparent);
+  try {
+    return await attempt();
+  } catch (error) {
+    // The same key in flight twice (a retry while the first call still runs): on PostgreSQL/MySQL
+    // both may find no payment and the later insert fails on the key; again, it finds the first.
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  }
 }

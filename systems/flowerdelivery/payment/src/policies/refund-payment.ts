@@ -17,7 +17,7 @@ async function refundFor(
   by: { id: number } | { orderId: number },
   reason: RefundReason,
 ): Promise<void> {
-  const payment = await loadPayment(trx, by);
+  const payment = await loadPayment(trx, by, { lock: true });
   if (!payment) return; // never paid: nothing to give back
   const decision = refund(payment, reason);
   if (!decision.ok) return; // already refunded

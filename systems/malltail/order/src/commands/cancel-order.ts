@@ -16,7 +16,7 @@ export async function cancelOrderCommand(
   traceparent?: string,
 ): Promise<Order> {
   return ctx.command(async (trx, record) => {
-    const order = await loadOrder(trx, id);
+    const order = await loadOrder(trx, id, { lock: true });
     if (!order || !mayAccess(caller, order.customerId)) throw orderNotFound(id);
     const { state, events } = decided(cancelOrder(order, new Date().toISOString()));
     await saveOrder(trx, state);

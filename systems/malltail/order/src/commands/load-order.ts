@@ -3,8 +3,14 @@ import type { Kysely } from 'kysely';
 import type { Order } from '../domain/order.ts';
 import { type OrderTables, toOrder } from '../tables.ts';
 
-export async function loadOrder(db: Kysely<OrderTables>, id: number): Promise<Order | undefined> {
-  const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+/** `lock`: inside a command, hold the row until the transaction ends (SELECT … FOR UPDATE). */
+export async function loadOrder(
+  db: Kysely<OrderTables>,
+  id: number,
+  options: { lock?: boolean } = {},
+): Promise<Order | undefined> {
+  const query = db.selectFrom('orders').selectAll().where('id', '=', id);
+  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
   return row && toOrder(row);
 }
 

@@ -24,7 +24,7 @@ type Handler = (event: Event, trx: Kysely<OrderTables>, record: RecordEvents) =>
 
 async function load(trx: Kysely<OrderTables>, event: Event): Promise<Order> {
   const orderId = orderIdOf(event);
-  const order = await loadOrder(trx, orderId);
+  const order = await loadOrder(trx, orderId, { lock: true });
   if (!order) throw new Error(`order ${orderId} not found (yet)`);
   return order;
 }

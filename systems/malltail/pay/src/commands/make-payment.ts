@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
+import { insertForId, isUniqueViolation } from '@bounded/store';
 import { toNewEvent } from '../../../events.ts';
 import type { PayContext } from '../config.ts';
 import { type Payment, type PayRequest, pay } from '../domain/payment.ts';
@@ -18,16 +19,21 @@ export async function makePaymentCommand(
 ): Promise<{ payment: Payment; replayed: boolean }> {
   if (ctx.config.PAY_DELAY_MS > 0) await sleep(ctx.config.PAY_DELAY_MS);
   if (ctx.config.PAY_FAIL) throw new UnavailableError('PAYMENT.UNAVAILABLE', 'pay is failing (PAY_FAIL)', 1);
-  return ctx.command(async (trx, record) => {
-    const existing = await loadPayment(trx, { idempotencyKey });
-    if (existing) return { payment: existing, replayed: true };
-    const inserted = await trx
-      .insertInto('payments')
-      .values({ ...request, idempotencyKey, paystatus: 'Paid' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const { state, events } = decided(pay(Number(inserted.id), request));
-    await record(events.map(toNewEvent));
-    return { payment: state, replayed: false };
-  }, traceparent);
+  const attempt = () =>
+    ctx.command(async (trx, record) => {
+      const existing = await loadPayment(trx, { idempotencyKey });
+      if (existing) return { payment: existing, replayed: true };
+      const id = await insertForId(trx, 'payments', { ...request, idempotencyKey, paystatus: 'Paid' });
+      const { state, events } = decided(pay(id, request));
+      await record(events.map(toNewEvent));
+      return { payment: state, replayed: false };
+    }, traceparent);
+  try {
+    return await attempt();
+  } catch (error) {
+    // The same key in flight twice (a retry while the first call still runs): on PostgreSQL/MySQL
+    // both may find no payment and the later insert fails on the key; again, it finds the first.
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  }
 }

@@ -11,7 +11,12 @@ export async function completeShippingCommand(
   traceparent?: string,
 ): Promise<Shipping> {
   return ctx.command(async (trx, record) => {
-    const row = await trx.selectFrom('shippings').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await trx
+      .selectFrom('shippings')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('SHIPPING.NOT_FOUND', `shipping ${id} not found`);
     const { state, events } = decided(completeShipping(toShipping(row)));
     await trx

@@ -15,6 +15,7 @@ async function cancel(event: Event, trx: Kysely<ShopTables>): Promise<void> {
     .selectFrom('shop_managements')
     .selectAll()
     .where('orderNo', '=', orderIdOf(event))
+    .forUpdate()
     .executeTakeFirst();
   if (!row) return;
   const next = cancelByCustomer(toShopManagement(row));

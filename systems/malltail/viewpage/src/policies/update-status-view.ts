@@ -13,6 +13,7 @@ async function updateStatusView(event: Event, trx: Kysely<ViewPageTables>): Prom
     .selectFrom('status_views')
     .selectAll()
     .where('orderNo', '=', orderNo)
+    .forUpdate()
     .executeTakeFirst();
   const current = row ? toStatusView(row) : emptyStatusView(orderNo);
   const { id: _id, ...fields } = { id: 0, ...current };
