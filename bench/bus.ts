@@ -1,41 +1,57 @@
 // npm run bench:bus — end-to-end events/s and commit→handle lag of the event bus.
 // One producer process → one consumer-group process, durable log. Last line: one JSON object.
-//   --events N     events for the throughput phase (default 200000)
+//   --engine E     embedded (default), kafka, nats, a comma list, or all: side by side in one run.
+//                  Kafka and NATS are the engine tier's servers (engines/README.md): started here
+//                  if they are not running (and stopped again at the end), URLs from
+//                  ENGINE_KAFKA_URL / ENGINE_NATS_URL.
+//   --events N     events for the throughput phase (default 200000 embedded, 50000 kafka, 20000 nats)
 //   --seconds S    duration of the fixed-rate lag phase (default 10)
-//   --idle S       seconds to sample ten idle consumer processes' CPU (default 10)
-import { type ChildProcess, fork } from 'node:child_process';
+//   --idle S       seconds to sample ten idle consumer processes' CPU (default 10; 0 skips it)
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createEmbeddedBus, type EventBus, type EventMessage } from '@bounded/bus';
+import { type EventBus, type EventMessage, openBus } from '@bounded/bus';
 import { bundle } from '../scripts/bundle.ts';
 
-const TOPIC = 'bench';
 const { values: args } = parseArgs({
   options: {
     role: { type: 'string' },
     dir: { type: 'string' },
+    topic: { type: 'string', default: 'bench' },
     group: { type: 'string', default: 'bench' },
-    events: { type: 'string', default: '200000' },
+    events: { type: 'string' },
     seconds: { type: 'string', default: '10' },
     idle: { type: 'string', default: '10' },
     engine: { type: 'string', default: 'embedded' },
   },
 });
 
-function openEngine(dir: string): EventBus {
-  if (args.engine !== 'embedded')
-    throw new Error(`--engine ${args.engine}: only embedded is available so far`);
-  return createEmbeddedBus({ dir });
+type Engine = 'embedded' | 'kafka' | 'nats';
+const ENGINES: Record<Engine, { events: number; server?: { url: string; script: string } }> = {
+  embedded: { events: 200_000 },
+  kafka: {
+    events: 50_000,
+    server: { url: process.env.ENGINE_KAFKA_URL || 'kafka://127.0.0.1:59092', script: 'engines/kafka.sh' },
+  },
+  nats: {
+    events: 20_000,
+    server: { url: process.env.ENGINE_NATS_URL || 'nats://127.0.0.1:54222', script: 'engines/nats.sh' },
+  },
+};
+
+function openEngine(engine: Engine, dir: string): Promise<EventBus> {
+  return openBus(ENGINES[engine].server?.url ?? `embedded:${dir}`, { dataDir: dir });
 }
 
-function message(seq: number): EventMessage {
+function message(topic: string, seq: number): EventMessage {
   return {
     id: randomUUID(),
-    topic: TOPIC,
+    topic,
     key: `order-${seq % 1000}`,
     type: 'Ordered',
     timestamp: Date.now(),
@@ -44,8 +60,8 @@ function message(seq: number): EventMessage {
   };
 }
 
-async function producer(dir: string): Promise<void> {
-  const bus = openEngine(dir);
+async function producer(engine: Engine, dir: string, topic: string): Promise<void> {
+  const bus = await openEngine(engine, dir);
   process.on(
     'message',
     async (
@@ -55,7 +71,7 @@ async function producer(dir: string): Promise<void> {
       if (command.phase === 'burst') {
         for (let sent = 0; sent < command.count; sent += 1000) {
           await bus.publish(
-            Array.from({ length: Math.min(1000, command.count - sent) }, () => message(seq++)),
+            Array.from({ length: Math.min(1000, command.count - sent) }, () => message(topic, seq++)),
           );
         }
       } else {
@@ -66,7 +82,7 @@ async function producer(dir: string): Promise<void> {
           const due = start + tick * 10;
           const wait = due - performance.now();
           if (wait > 0) await sleep(wait);
-          await bus.publish(Array.from({ length: 10 }, () => message(seq++)));
+          await bus.publish(Array.from({ length: 10 }, () => message(topic, seq++)));
         }
       }
       process.send!({ done: true });
@@ -75,13 +91,13 @@ async function producer(dir: string): Promise<void> {
   process.send!({ ready: true });
 }
 
-async function consumer(dir: string, group: string): Promise<void> {
-  const bus = openEngine(dir);
+async function consumer(engine: Engine, dir: string, topic: string, group: string): Promise<void> {
+  const bus = await openEngine(engine, dir);
   let count = 0;
   let first = 0;
   let lags: number[] = [];
-  await bus.subscribe({
-    topic: TOPIC,
+  const subscription = await bus.subscribe({
+    topic,
     group,
     handler: async (event) => {
       const now = Date.now();
@@ -97,16 +113,26 @@ async function consumer(dir: string, group: string): Promise<void> {
       lags = [];
     }
   });
+  // Ready once the member owns partitions (Kafka and NATS hand them over after joining).
+  while (subscription.assigned().length === 0) await sleep(20);
   process.send!({ ready: true });
 }
 
 // Children run from a plain-JS bundle, as the runner starts services: no loader thread.
 let bundled: string;
 
-function start(role: string, dir: string, group = 'bench'): Promise<ChildProcess> {
-  const child = fork(bundled, ['--role', role, '--dir', dir, '--group', group, '--engine', args.engine!], {
-    execArgv: [],
-  });
+function start(
+  engine: Engine,
+  role: string,
+  dir: string,
+  topic: string,
+  group: string,
+): Promise<ChildProcess> {
+  const child = fork(
+    bundled,
+    ['--role', role, '--dir', dir, '--topic', topic, '--group', group, '--engine', engine],
+    { execArgv: [] },
+  );
   return new Promise((resolve) => child.once('message', () => resolve(child)));
 }
 
@@ -138,36 +164,56 @@ async function waitForCount(child: ChildProcess, expected: number) {
   }
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bounded-bench-bus-'));
-  bundled = await bundle(import.meta.filename, 'bench-bus');
-  const events = Number(args.events);
+interface EngineResult {
+  engine: Engine;
+  events: number;
+  eventsPerSecond: number;
+  lagAt1000PerSecond: { events: number; p50Ms: number; p99Ms: number; maxMs: number | undefined };
+  idleTenConsumersCpuPercent?: number;
+}
+
+async function measure(engine: Engine, dir: string): Promise<EngineResult> {
+  const events = Number(args.events ?? ENGINES[engine].events);
   const seconds = Number(args.seconds);
-  try {
-    const consumerProcess = await start('consumer', dir);
-    const producerProcess = await start('producer', dir);
-    await sleep(1500); // the group member claims its partitions
+  // A topic and groups of their own: Kafka and NATS keep what earlier runs published.
+  const run = randomUUID().slice(0, 8);
+  const topic = `bench-${run}`;
+  const consumerProcess = await start(engine, 'consumer', dir, topic, `bench-${run}`);
+  const producerProcess = await start(engine, 'producer', dir, topic, `bench-${run}`);
+  await sleep(500);
 
-    console.error(`throughput: ${events} events…`);
-    const started = Date.now();
-    await ask(producerProcess, { phase: 'burst', count: events });
-    const burst = await waitForCount(consumerProcess, events);
-    const eventsPerSecond = Math.round(events / ((burst.last - started) / 1000));
-    await ask(consumerProcess, { report: true, reset: true });
+  console.error(`${engine} throughput: ${events} events…`);
+  const started = Date.now();
+  await ask(producerProcess, { phase: 'burst', count: events });
+  const burst = await waitForCount(consumerProcess, events);
+  const eventsPerSecond = Math.round(events / ((burst.last - started) / 1000));
+  await ask(consumerProcess, { report: true, reset: true });
 
-    console.error(`lag: 1000 events/s for ${seconds} s…`);
-    await ask(producerProcess, { phase: 'rate', perSecond: 1000, seconds });
-    const rate = await waitForCount(consumerProcess, 1000 * seconds);
-    const lags = rate.lags.sort((a, b) => a - b);
-    producerProcess.kill();
-    consumerProcess.kill();
+  console.error(`${engine} lag: 1000 events/s for ${seconds} s…`);
+  await ask(producerProcess, { phase: 'rate', perSecond: 1000, seconds });
+  const rate = await waitForCount(consumerProcess, 1000 * seconds);
+  const lags = rate.lags.sort((a, b) => a - b);
+  producerProcess.kill();
+  consumerProcess.kill();
+  const result: EngineResult = {
+    engine,
+    events,
+    eventsPerSecond,
+    lagAt1000PerSecond: {
+      events: lags.length,
+      p50Ms: percentile(lags, 50),
+      p99Ms: percentile(lags, 99),
+      maxMs: lags.at(-1),
+    },
+  };
 
-    const idleSeconds = Number(args.idle);
-    console.error(`idle: ten consumer processes for ${idleSeconds} s…`);
-    // A log of their own, so they have no backlog to catch up on: only idle cost is measured.
+  const idleSeconds = Number(args.idle);
+  if (idleSeconds > 0) {
+    console.error(`${engine} idle: ten consumer processes for ${idleSeconds} s…`);
+    // A topic of their own, so they have no backlog to catch up on: only idle cost is measured.
     const idleDir = join(dir, 'idle');
     const idle = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => start('consumer', idleDir, `idle-${i}`)),
+      Array.from({ length: 10 }, (_, i) => start(engine, 'consumer', idleDir, `${topic}-idle`, `idle-${i}`)),
     );
     await sleep(10_000); // let start-up work (and the GC that follows it) settle: we measure the steady idle state
     const before = idle.map((c) => cpuTicks(c.pid!));
@@ -175,29 +221,66 @@ async function main(): Promise<void> {
     const after = idle.map((c) => cpuTicks(c.pid!));
     for (const c of idle) c.kill();
     const idleTicks = after.reduce((sum, t, i) => sum + t - before[i], 0);
-    const idleCpuPercent = Number(((idleTicks / 100 / idleSeconds) * 100).toFixed(2));
-
-    console.log(
-      JSON.stringify({
-        bench: 'bus',
-        engine: args.engine,
-        events,
-        eventsPerSecond,
-        lagAt1000PerSecond: {
-          events: lags.length,
-          p50Ms: percentile(lags, 50),
-          p99Ms: percentile(lags, 99),
-          maxMs: lags.at(-1),
-        },
-        idleTenConsumersCpuPercent: idleCpuPercent,
-        targets: { eventsPerSecond: 20000, lagP99Ms: 50, idleCpuPercent: 1 },
-      }),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    result.idleTenConsumersCpuPercent = Number(((idleTicks / 100 / idleSeconds) * 100).toFixed(2));
   }
+  return result;
 }
 
-if (args.role === 'producer') await producer(args.dir!);
-else if (args.role === 'consumer') await consumer(args.dir!, args.group!);
+function portOpen(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url.split(',')[0]);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Starts the engine's server if nothing answers at its URL; returns how to stop what was started. */
+async function ensureServer(engine: Engine): Promise<(() => void) | undefined> {
+  const server = ENGINES[engine].server;
+  if (!server || (await portOpen(server.url))) return undefined;
+  const root = join(import.meta.dirname, '..');
+  console.error(`${engine}: nothing at ${server.url}; starting ${server.script}…`);
+  if (engine === 'kafka') execFileSync('bash', [server.script, 'install'], { cwd: root, stdio: 'inherit' });
+  execFileSync('bash', [server.script, 'start'], { cwd: root, stdio: 'inherit' });
+  return () => execFileSync('bash', [server.script, 'stop'], { cwd: root, stdio: 'inherit' });
+}
+
+function enginesAsked(): Engine[] {
+  const asked = args.engine === 'all' ? Object.keys(ENGINES) : args.engine!.split(',');
+  for (const engine of asked) {
+    if (!(engine in ENGINES)) throw new Error(`--engine ${engine}: expected embedded, kafka, nats or all`);
+  }
+  return asked as Engine[];
+}
+
+async function main(): Promise<void> {
+  const engines = enginesAsked();
+  bundled = await bundle(import.meta.filename, 'bench-bus');
+  const results: EngineResult[] = [];
+  for (const engine of engines) {
+    const dir = mkdtempSync(join(tmpdir(), 'bounded-bench-bus-'));
+    const stop = await ensureServer(engine);
+    try {
+      results.push(await measure(engine, dir));
+    } finally {
+      stop?.();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const targets = { embedded: { eventsPerSecond: 20000, lagP99Ms: 50, idleCpuPercent: 1 } };
+  console.log(
+    JSON.stringify(
+      results.length === 1
+        ? { bench: 'bus', ...results[0], targets }
+        : { bench: 'bus', engines: results, targets },
+    ),
+  );
+}
+
+const engine = args.engine as Engine;
+if (args.role === 'producer') await producer(engine, args.dir!, args.topic!);
+else if (args.role === 'consumer') await consumer(engine, args.dir!, args.topic!, args.group!);
 else await main();

@@ -36,4 +36,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 
-# Kafka: jars from Maven Central — engines/kafka.sh install
+# Kafka: its jars come from Maven Central — engines/test.sh runs `engines/kafka.sh install` after this.

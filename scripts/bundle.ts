@@ -4,8 +4,11 @@ import { build } from 'esbuild';
 
 const OUT = resolve(import.meta.dirname, '..', '.build');
 
-/** Native or optional drivers stay in node_modules; everything else goes into the bundle. */
-const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', 'mysql2'];
+/**
+ * Native or optional drivers stay in node_modules; everything else goes into the bundle.
+ * The Kafka client too: it reads a .wasm file next to its own module at load time.
+ */
+const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', 'mysql2', '@platformatic/kafka'];
 
 /**
  * Bundles a process entry (TypeScript, with the workspace's packages and its npm dependencies,
@@ -35,10 +38,18 @@ export async function bundle(entry: string, name = basename(entry).replace(/\.ts
       js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
     },
   });
-  const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(input));
+  // This file too: a change of the build's options (externals …) must rebuild every bundle.
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).map((input) => resolve(input)),
+    import.meta.filename,
+  ];
   writeFileSync(
     manifest,
-    JSON.stringify({ entry: resolve(entry), inputs: inputs.map((path) => [path, mtimeOf(path)]) }),
+    JSON.stringify({
+      entry: resolve(entry),
+      external: EXTERNAL,
+      inputs: inputs.map((path) => [path, mtimeOf(path)]),
+    }),
   );
   return outfile;
 }
@@ -46,11 +57,20 @@ export async function bundle(entry: string, name = basename(entry).replace(/\.ts
 /** A bundle is reused while every file that went into it is unchanged (a restart costs no rebuild). */
 function upToDate(manifest: string, entry: string): boolean {
   try {
-    const { entry: built, inputs } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    const {
+      entry: built,
+      external,
+      inputs,
+    } = JSON.parse(readFileSync(manifest, 'utf8')) as {
       entry: string;
+      external?: string[];
       inputs: Array<[string, number]>;
     };
-    return built === resolve(entry) && inputs.every(([path, mtime]) => mtimeOf(path) === mtime);
+    return (
+      built === resolve(entry) &&
+      JSON.stringify(external) === JSON.stringify(EXTERNAL) &&
+      inputs.every(([path, mtime]) => mtimeOf(path) === mtime)
+    );
   } catch {
     return false;
   }
