@@ -6,6 +6,7 @@ import {
   fromWire,
   MALFORMED_EVENT_TYPE,
   MalformedEventError,
+  retryUntilHandled,
 } from '@bounded/bus';
 import {
   ConnectionPool,
@@ -410,27 +411,13 @@ export class KafkaGroupMember {
   }
 
   /** Retries the handling with backoff until it succeeds; false if the partition stopped first. */
-  async #attempt(
-    state: PartitionState,
-    first: DeliveredEvent,
-    handle: () => Promise<void>,
-  ): Promise<boolean> {
-    for (let attempt = 0; !state.stopped; attempt++) {
-      try {
-        await handle();
-        return true;
-      } catch (error) {
-        this.#o.onHandlerError?.(error, {
-          topic: this.#o.topic,
-          partition: state.partition,
-          offset: first.offset,
-        });
-        await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt), undefined, {
-          signal: state.halt.signal,
-        }).catch(() => {});
-      }
-    }
-    return false;
+  #attempt(state: PartitionState, first: DeliveredEvent, handle: () => Promise<void>): Promise<boolean> {
+    const at = { topic: this.#o.topic, partition: state.partition, offset: first.offset };
+    return retryUntilHandled(handle, {
+      stopped: () => state.stopped,
+      onError: (error) => this.#o.onHandlerError?.(error, at),
+      pause: (ms) => sleep(ms, undefined, { signal: state.halt.signal }).catch(() => {}),
+    });
   }
 
   // ---- committing -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { DeliveredEvent, EventHandler } from '@bounded/bus';
+import { type DeliveredEvent, type EventHandler, retryUntilHandled } from '@bounded/bus';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -432,21 +432,16 @@ class PartitionWorker {
     // A slow handler keeps its event: every `working()` restarts the server's ack_wait.
     const progress = setInterval(() => msg.working(), Math.max(200, Math.floor(this.#o.ackWaitMs / 3)));
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.#o.handler(event);
-          return true;
-        } catch (error) {
+      return await retryUntilHandled(() => this.#o.handler(event), {
+        stopped: () => this.#stopping,
+        onError: (error) =>
           this.#o.onHandlerError?.(error, {
             topic: this.#o.topic,
             partition: this.#partition,
             offset: msg.seq,
-          });
-          if (this.#stopping) return false;
-          await this.#pause(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
-          if (this.#stopping) return false;
-        }
-      }
+          }),
+        pause: (ms) => this.#pause(ms),
+      });
     } finally {
       clearInterval(progress);
     }

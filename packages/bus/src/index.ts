@@ -10,3 +10,4 @@ export {
 } from './envelope.ts';
 export { openBus } from './open.ts';
 export * from './port.ts';
+export { type RetryOptions, retryUntilHandled } from './retry.ts';

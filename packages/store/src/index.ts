@@ -2,6 +2,7 @@ export type { Kysely, Migration } from 'kysely';
 export { type IdBlocks, idBlockMigrations, idBlocks } from './id-blocks.ts';
 export { type DialectName, openStore, type Store, StoreConfigError } from './open.ts';
 export {
+  againOnUniqueViolation,
   dialectOf,
   insertForId,
   isUniqueViolation,

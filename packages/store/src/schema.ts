@@ -66,6 +66,20 @@ export async function insertForId<DB, T extends keyof DB & string>(
  * transactions that both found no row can both insert: the later one fails here (on SQLite the
  * writers take turns, so the later one finds the row) — run it again to take the row it lost to.
  */
+/**
+ * Runs a find-or-create once more when it failed on a unique key: two calls with the same key
+ * at once (a client's retry while the first still runs) may both find nothing on
+ * PostgreSQL/MySQL, and the later insert fails on the key; run again, it finds the first's row.
+ */
+export async function againOnUniqueViolation<T>(findOrCreate: () => Promise<T>): Promise<T> {
+  try {
+    return await findOrCreate();
+  } catch (error) {
+    if (isUniqueViolation(error)) return findOrCreate();
+    throw error;
+  }
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; errno?: unknown } | null;
   return (

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MalformedEventError } from '../envelope.ts';
 import type { BatchHandler, DeliveredEvent, EventHandler } from '../port.ts';
+import { retryUntilHandled } from '../retry.ts';
 import type { GroupCoordinator } from './groups.ts';
 import type { EventLog, StoredEvent } from './log.ts';
 import type { Wakeup } from './wakeup.ts';
@@ -37,7 +38,6 @@ const IDLE_FALLBACK_MS = 30_000;
 const COMMIT_INTERVAL_MS = 50;
 const BUSY_GAP_MS = 5;
 const GATHER_MS = 3;
-const MAX_BACKOFF_MS = 5000;
 
 /**
  * One member of a consumer group: heartbeats its lease, fetches the partitions it owns in
@@ -189,21 +189,12 @@ export class GroupMember {
   }
 
   /** Retries the handling with backoff until it succeeds; false if we stopped first. */
-  async #attempt(first: DeliveredEvent, handle: () => Promise<void>): Promise<boolean> {
-    for (let attempt = 0; !this.#stopping; attempt++) {
-      try {
-        await handle();
-        return true;
-      } catch (error) {
-        this.#o.onHandlerError?.(error, {
-          topic: this.#o.topic,
-          partition: first.partition,
-          offset: first.offset,
-        });
-        await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
-      }
-    }
-    return false;
+  #attempt(first: DeliveredEvent, handle: () => Promise<void>): Promise<boolean> {
+    const at = { topic: this.#o.topic, partition: first.partition, offset: first.offset };
+    return retryUntilHandled(handle, {
+      stopped: () => this.#stopping,
+      onError: (error) => this.#o.onHandlerError?.(error, at),
+    });
   }
 
   #decode(stored: StoredEvent): DeliveredEvent {

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
-import { insertForId, isUniqueViolation } from '@bounded/store';
+import { againOnUniqueViolation, insertForId } from '@bounded/store';
 import { type OrderLine, toNewEvent } from '../../../events.ts';
 import type { PaymentContext } from '../config.ts';
 import { type Payment, pay } from '../domain/payment.ts';
@@ -20,7 +20,7 @@ export async function makePaymentCommand(
   if (ctx.config.PAYMENT_DELAY_MS > 0) await sleep(ctx.config.PAYMENT_DELAY_MS);
   if (ctx.config.PAYMENT_FAIL)
     throw new UnavailableError('PAYMENT.UNAVAILABLE', 'payment is failing (PAYMENT_FAIL)', 1);
-  const attempt = () =>
+  return againOnUniqueViolation(() =>
     ctx.command(async (trx, record) => {
       const existing = await loadPayment(trx, { idempotencyKey });
       if (existing) return { payment: existing, replayed: true };
@@ -28,13 +28,6 @@ export async function makePaymentCommand(
       const { state, events } = decided(pay(id, line));
       await record(events.map(toNewEvent));
       return { payment: state, replayed: false };
-    }, traceparent);
-  try {
-    return await attempt();
-  } catch (error) {
-    // The same key in flight twice (a retry while the first call still runs): on PostgreSQL/MySQL
-    // both may find no payment and the later insert fails on the key; again, it finds the first.
-    if (isUniqueViolation(error)) return attempt();
-    throw error;
-  }
+    }, traceparent),
+  );
 }

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
-import { insertForId, isUniqueViolation } from '@bounded/store';
+import { againOnUniqueViolation, insertForId } from '@bounded/store';
 import { toNewEvent } from '../../../events.ts';
 import type { PayContext } from '../config.ts';
 import { type Payment, type PayRequest, pay } from '../domain/payment.ts';
@@ -19,7 +19,7 @@ export async function makePaymentCommand(
 ): Promise<{ payment: Payment; replayed: boolean }> {
   if (ctx.config.PAY_DELAY_MS > 0) await sleep(ctx.config.PAY_DELAY_MS);
   if (ctx.config.PAY_FAIL) throw new UnavailableError('PAYMENT.UNAVAILABLE', 'pay is failing (PAY_FAIL)', 1);
-  const attempt = () =>
+  return againOnUniqueViolation(() =>
     ctx.command(async (trx, record) => {
       const existing = await loadPayment(trx, { idempotencyKey });
       if (existing) return { payment: existing, replayed: true };
@@ -27,13 +27,6 @@ export async function makePaymentCommand(
       const { state, events } = decided(pay(id, request));
       await record(events.map(toNewEvent));
       return { payment: state, replayed: false };
-    }, traceparent);
-  try {
-    return await attempt();
-  } catch (error) {
-    // The same key in flight twice (a retry while the first call still runs): on PostgreSQL/MySQL
-    // both may find no payment and the later insert fails on the key; again, it finds the first.
-    if (isUniqueViolation(error)) return attempt();
-    throw error;
-  }
+    }, traceparent),
+  );
 }
