@@ -45,7 +45,10 @@ export interface DeliveredEvent extends EventMessage {
 
 export type EventHandler = (event: DeliveredEvent) => Promise<void>;
 
-/** Consecutive events of one partition, in offset order: all handled once it resolves. */
+/**
+ * A run of events, each partition's in offset order (so one key's events keep their order; an
+ * engine may mix partitions in one run): all handled once it resolves.
+ */
 export type BatchHandler = (events: readonly DeliveredEvent[]) => Promise<void>;
 
 export interface SubscribeOptions {
@@ -54,9 +57,9 @@ export interface SubscribeOptions {
   readonly group: string;
   readonly handler: EventHandler;
   /**
-   * Optional: an engine that fetches in batches may hand a run of one partition's events to
-   * this instead of calling `handler` for each (one transaction for many events). If it
-   * throws, the engine retries the same run, as it would a single event.
+   * Optional: an engine that fetches in batches may hand a run of events to this instead of
+   * calling `handler` for each (one transaction for many events). If it throws, the engine
+   * retries the same run, as it would a single event.
    */
   readonly batchHandler?: BatchHandler;
   /**

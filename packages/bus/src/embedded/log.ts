@@ -34,6 +34,7 @@ export class EventLog {
   readonly #partitions = new Map<string, number>();
   readonly #read: Database.Statement<[string, number, number, number], StoredEvent>;
   readonly #heads: Database.Statement<[string], { partition: number; next_offset: number }>;
+  readonly #readTypes = new Map<number, Database.Statement>();
 
   constructor(path: string, options: { partitions: number; durability: 'process' | 'full' }) {
     this.#defaultPartitions = options.partitions;
@@ -141,6 +142,31 @@ export class EventLog {
 
   read(topic: string, partition: number, fromOffset: number, limit: number): StoredEvent[] {
     return this.#read.all(topic, partition, fromOffset, limit);
+  }
+
+  /**
+   * The events of the given types from `fromOffset` up to `toOffset` (exclusive), for a
+   * subscription that handles only those: the others stay in SQLite instead of being copied
+   * into JavaScript, which most events are not, for most services.
+   */
+  readTypes(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    toOffset: number,
+    types: readonly string[],
+    limit: number,
+  ): StoredEvent[] {
+    let statement = this.#readTypes.get(types.length);
+    if (!statement) {
+      statement = this.#db.prepare(
+        `SELECT partition, offset, id, key, type, value, source, traceparent, appended_at FROM events
+         WHERE topic = ? AND partition = ? AND offset >= ? AND offset < ?
+           AND type IN (${types.map(() => '?').join(', ')}) ORDER BY offset LIMIT ?`,
+      );
+      this.#readTypes.set(types.length, statement);
+    }
+    return statement.all(topic, partition, fromOffset, toOffset, ...types, limit) as StoredEvent[];
   }
 
   /** Next offset to be written, per partition that has events. */

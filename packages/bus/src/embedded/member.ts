@@ -39,6 +39,14 @@ const COMMIT_INTERVAL_MS = 50;
 const BUSY_GAP_MS = 5;
 const GATHER_MS = 3;
 
+/** One partition's rows for a round, and the position once they are handled. */
+interface Read {
+  partition: number;
+  position: number;
+  rows: StoredEvent[];
+  end: number;
+}
+
 /**
  * One member of a consumer group: heartbeats its lease, fetches the partitions it owns in
  * batches, hands events to the handler in offset order (a run at once to the batch handler,
@@ -48,7 +56,7 @@ const GATHER_MS = 3;
 export class GroupMember {
   readonly #o: MemberOptions;
   readonly #partitions: number;
-  readonly #wanted: ReadonlySet<string> | undefined;
+  readonly #types: readonly string[] | undefined;
   #owned = new Set<number>();
   #desired = new Set<number>();
   #positions = new Map<number, number>();
@@ -62,7 +70,7 @@ export class GroupMember {
   constructor(options: MemberOptions) {
     this.#o = options;
     this.#partitions = options.log.partitionsOf(options.topic);
-    this.#wanted = options.types ? new Set(options.types) : undefined;
+    this.#types = options.types ? [...new Set(options.types)] : undefined;
   }
 
   assigned(): number[] {
@@ -140,34 +148,70 @@ export class GroupMember {
     if (released) this.#o.announce();
   }
 
+  /**
+   * Reads every owned partition that has news. With a batch handler, the whole round goes to it
+   * at once — each partition's events in offset order, so per-key order holds — which makes one
+   * transaction of what would otherwise be one per partition: under load a round finds a few
+   * events spread over all partitions. Without one, events go one at a time.
+   */
   async #round(): Promise<number> {
     const heads = this.#o.log.heads(this.#o.topic);
-    let handled = 0;
+    const reads: Read[] = [];
     for (const partition of this.assigned()) {
       const position = this.#positions.get(partition) ?? 0;
-      if ((heads.get(partition) ?? 0) <= position) continue;
-      handled += await this.#consume(partition, position);
+      const head = heads.get(partition) ?? 0;
+      if (head > position) reads.push(this.#read(partition, position, head));
+    }
+    let handled = 0;
+    if (this.#o.batchHandler) {
+      const events = reads.flatMap(({ rows }) => rows.map((row) => this.#decode(row)));
+      if (events.length > 0 && !(await this.#handleRun(events))) return 0;
+      for (const { partition, position, end } of reads) {
+        this.#positions.set(partition, end);
+        handled += end - position;
+      }
+      return handled;
+    }
+    for (const read of reads) {
+      handled += await this.#consume(read);
       if (this.#stopping) break;
     }
     return handled;
   }
 
-  async #consume(partition: number, position: number): Promise<number> {
-    const batch = this.#o.log.read(this.#o.topic, partition, position, this.#o.batchSize);
-    if (batch.length === 0) return 0;
-    const wanted = this.#wanted;
-    const events = (wanted ? batch.filter((stored) => wanted.has(stored.type)) : batch).map((stored) =>
-      this.#decode(stored),
-    );
-    let next = batch[batch.length - 1].offset + 1;
-    if (events.length > 1 && this.#o.batchHandler) {
-      if (!(await this.#attempt(events[0], () => this.#o.batchHandler!(events)))) next = events[0].offset;
-    } else {
-      for (const event of events) {
-        if (await this.#attempt(event, () => this.#o.handler(event))) continue;
-        next = event.offset;
-        break;
-      }
+  /** What the group wants of one partition below its head, and where its position goes after. */
+  #read(partition: number, position: number, head: number): Read {
+    const { log, topic, batchSize } = this.#o;
+    if (!this.#types) {
+      const rows = log.read(topic, partition, position, batchSize);
+      return {
+        partition,
+        position,
+        rows,
+        end: rows.length > 0 ? rows[rows.length - 1].offset + 1 : position,
+      };
+    }
+    const rows = log.readTypes(topic, partition, position, head, this.#types, batchSize);
+    // A full batch may stop short of the head; otherwise everything below it was seen.
+    const end = rows.length === batchSize ? rows[rows.length - 1].offset + 1 : head;
+    return { partition, position, rows, end };
+  }
+
+  #handleRun(events: DeliveredEvent[]): Promise<boolean> {
+    const [first] = events;
+    return events.length === 1
+      ? this.#attempt(first, () => this.#o.handler(first))
+      : this.#attempt(first, () => this.#o.batchHandler!(events));
+  }
+
+  /** One partition's events, one at a time; stops at an event not handled (we stopped). */
+  async #consume({ partition, position, rows, end }: Read): Promise<number> {
+    let next = end;
+    for (const row of rows) {
+      const event = this.#decode(row);
+      if (await this.#attempt(event, () => this.#o.handler(event))) continue;
+      next = event.offset;
+      break;
     }
     this.#positions.set(partition, next);
     return next - position;
