@@ -23,7 +23,7 @@ export interface RelayOptions {
  */
 const PURGE_EVERY = 500;
 const BUSY_GAP_MS = 5;
-const GATHER_MS = 2;
+const GATHER_MS = 6;
 
 export class OutboxRelay {
   readonly #o: Required<Omit<RelayOptions, 'onError'>> & Pick<RelayOptions, 'onError'>;

@@ -37,7 +37,7 @@ const IDLE_FALLBACK_MS = 30_000;
  */
 const COMMIT_INTERVAL_MS = 50;
 const BUSY_GAP_MS = 5;
-const GATHER_MS = 3;
+const GATHER_MS = 8;
 
 /** One partition's rows for a round, and the position once they are handled. */
 interface Read {
