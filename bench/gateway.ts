@@ -60,6 +60,8 @@ async function gatewayProcess(): Promise<void> {
   });
   await verifier.refresh();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  // Exit normally on kill, so a profile asked for in GATEWAY_NODE_ARGS (--cpu-prof) gets written.
+  process.once('SIGTERM', () => process.exit(0));
   process.send!({ address });
 }
 
