@@ -109,7 +109,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   let pool: Pool | undefined;
   let opening: Promise<Pool> | undefined;
   const poolFor = (): Promise<Pool> => {
-    opening ??= import('undici').then(({ Pool }) => {
+    opening ??= import('undici').then((undici) => {
+      // In a bundle's chunk, CommonJS undici may come as the default export only.
+      const Pool = undici.Pool ?? undici.default.Pool;
       pool = new Pool(url.origin, { connections: maxConcurrent });
       return pool;
     });
