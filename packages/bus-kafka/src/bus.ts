@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   type EventBus,
   type EventMessage,
+  Members,
   type SubscribeOptions,
   type Subscription,
   toWire,
@@ -103,7 +104,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
   };
   // One send at a time: the idempotent producer numbers each partition's batches in sequence.
   let sending: Promise<unknown> = Promise.resolve();
-  const members = new Set<KafkaGroupMember>();
+  const members = new Members();
   let closed = false;
 
   const send = async (messages: readonly EventMessage[]) => {
@@ -150,20 +151,12 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
         onError: options.onError,
       });
       await member.start();
-      members.add(member);
-      return {
-        assigned: () => member.assigned(),
-        close: async () => {
-          members.delete(member);
-          await member.stop();
-        },
-      };
+      return members.add(member);
     },
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([...members].map((member) => member.stop()));
-      members.clear();
+      await members.stopAll();
       await sending;
       if (producer) await closeForcibly(producer);
       await admin.close().catch(() => {});

@@ -7,6 +7,7 @@ import {
   fromWire,
   MALFORMED_EVENT_TYPE,
   MalformedEventError,
+  Members,
   partitionFor,
   type SubscribeOptions,
   type Subscription,
@@ -186,7 +187,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
     }
   }
 
-  const members = new Set<GroupMember>();
+  const members = new Members();
   let closed = false;
 
   return {
@@ -233,20 +234,12 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
         await member.stop().catch(() => undefined);
         throw error;
       });
-      members.add(member);
-      return {
-        assigned: () => member.assigned(),
-        close: async () => {
-          members.delete(member);
-          await member.stop();
-        },
-      };
+      return members.add(member);
     },
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([...members].map((member) => member.stop()));
-      members.clear();
+      await members.stopAll();
       // drain: what is buffered (the last acks) reaches the server before the socket closes.
       await nc.drain().catch(() => nc.close());
     },

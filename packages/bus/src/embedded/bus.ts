@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fromWire } from '../envelope.ts';
+import { Members } from '../members.ts';
 import type { EventBus, EventMessage, SubscribeOptions, Subscription } from '../port.ts';
 import { GroupCoordinator } from './groups.ts';
 import { EventLog } from './log.ts';
@@ -71,7 +72,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
   mkdirSync(membershipDir, { recursive: true });
   const membership = new Wakeup(membershipDir, MEMBERSHIP_FILE);
   const announce = () => membership.signal();
-  const members = new Set<GroupMember>();
+  const members = new Members();
   let closed = false;
 
   return {
@@ -115,21 +116,13 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
         batchSize: options.batchSize ?? 500,
         onHandlerError: options.onHandlerError,
       });
-      members.add(member);
       member.start();
-      return {
-        assigned: () => member.assigned(),
-        close: async () => {
-          members.delete(member);
-          await member.stop();
-        },
-      };
+      return members.add(member);
     },
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([...members].map((member) => member.stop()));
-      members.clear();
+      await members.stopAll();
       wakeup.close();
       membership.close();
       for (const coordinator of coordinators.values()) coordinator.close();
