@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     idle: { type: 'string', default: '10' },
     engine: { type: 'string', default: 'embedded' },
+    types: { type: 'string' },
   },
 });
 
@@ -91,7 +92,13 @@ async function producer(engine: Engine, dir: string, topic: string): Promise<voi
   process.send!({ ready: true });
 }
 
-async function consumer(engine: Engine, dir: string, topic: string, group: string): Promise<void> {
+async function consumer(
+  engine: Engine,
+  dir: string,
+  topic: string,
+  group: string,
+  types?: string[],
+): Promise<void> {
   const bus = await openEngine(engine, dir);
   let count = 0;
   let first = 0;
@@ -99,6 +106,7 @@ async function consumer(engine: Engine, dir: string, topic: string, group: strin
   const subscription = await bus.subscribe({
     topic,
     group,
+    ...(types ? { types } : {}),
     handler: async (event) => {
       const now = Date.now();
       if (count === 0) first = event.appendedAt ?? now;
@@ -127,10 +135,14 @@ function start(
   dir: string,
   topic: string,
   group: string,
+  types?: string,
 ): Promise<ChildProcess> {
   const child = fork(
     bundled,
-    ['--role', role, '--dir', dir, '--topic', topic, '--group', group, '--engine', engine],
+    [
+      ...['--role', role, '--dir', dir, '--topic', topic, '--group', group, '--engine', engine],
+      ...(types ? ['--types', types] : []),
+    ],
     { execArgv: [] },
   );
   return new Promise((resolve) => child.once('message', () => resolve(child)));
@@ -168,7 +180,14 @@ interface EngineResult {
   engine: Engine;
   events: number;
   eventsPerSecond: number;
-  lagAt1000PerSecond: { events: number; p50Ms: number; p99Ms: number; maxMs: number | undefined };
+  lagAt1000PerSecond: {
+    events: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number | undefined;
+    /** CPU per event of the consumer that handles them, and of one subscribed to other types. */
+    cpuPerEventUs: { handling: number; otherTypes: number };
+  };
   idleTenConsumersCpuPercent?: number;
 }
 
@@ -189,12 +208,18 @@ async function measure(engine: Engine, dir: string): Promise<EngineResult> {
   const eventsPerSecond = Math.round(events / ((burst.last - started) / 1000));
   await ask(consumerProcess, { report: true, reset: true });
 
+  // A second group that handles none of these types, as most services are for most events:
+  // what following the topic costs it.
+  const bystander = await start(engine, 'consumer', dir, topic, `bench-${run}-other`, 'NotPublished');
   console.error(`${engine} lag: 1000 events/s for ${seconds} s…`);
+  const ticksBefore = [consumerProcess, bystander].map((c) => cpuTicks(c.pid!));
   await ask(producerProcess, { phase: 'rate', perSecond: 1000, seconds });
   const rate = await waitForCount(consumerProcess, 1000 * seconds);
+  const [handling, otherTypes] = [consumerProcess, bystander].map((c, i) =>
+    Math.round(((cpuTicks(c.pid!) - ticksBefore[i]) * 10_000) / (1000 * seconds)),
+  );
   const lags = rate.lags.sort((a, b) => a - b);
-  producerProcess.kill();
-  consumerProcess.kill();
+  for (const child of [producerProcess, consumerProcess, bystander]) child.kill();
   const result: EngineResult = {
     engine,
     events,
@@ -204,6 +229,7 @@ async function measure(engine: Engine, dir: string): Promise<EngineResult> {
       p50Ms: percentile(lags, 50),
       p99Ms: percentile(lags, 99),
       maxMs: lags.at(-1),
+      cpuPerEventUs: { handling, otherTypes },
     },
   };
 
@@ -282,5 +308,6 @@ async function main(): Promise<void> {
 
 const engine = args.engine as Engine;
 if (args.role === 'producer') await producer(engine, args.dir!, args.topic!);
-else if (args.role === 'consumer') await consumer(engine, args.dir!, args.topic!, args.group!);
+else if (args.role === 'consumer')
+  await consumer(engine, args.dir!, args.topic!, args.group!, args.types?.split(','));
 else await main();

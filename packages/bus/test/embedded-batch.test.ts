@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { assertPerKeyOrder, event, waitFor } from '../src/contract.ts';
 import { createEmbeddedBus, type DeliveredEvent } from '../src/index.ts';
 
@@ -54,4 +55,34 @@ test('the embedded bus hands runs to the batch handler and passes over types the
   );
   await second.close();
   await Promise.all([producer.close(), consumer.close()]);
+});
+
+test('a log written before type heads existed gets them from its events, so typed groups miss nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bounded-bus-typeheads-'));
+  const producer = createEmbeddedBus({ dir });
+  await producer.publish(
+    Array.from({ length: 40 }, (_, i) =>
+      event('flowers', `order-${i % 5}`, i % 2 ? 'Paid' : 'Shipped', { seq: i }),
+    ),
+  );
+  await producer.close();
+  // What an older version of the log looks like: the same events, no type_heads table.
+  const old = new Database(join(dir, 'log', 'log.db'));
+  old.exec('DROP TABLE type_heads');
+  old.close();
+
+  const consumer = createEmbeddedBus({ dir });
+  const seen: DeliveredEvent[] = [];
+  const subscription = await consumer.subscribe({
+    topic: 'flowers',
+    group: 'billing',
+    types: ['Paid'],
+    handler: async (e) => {
+      seen.push(e);
+    },
+  });
+  await waitFor(() => seen.length === 20, 10_000, 'the 20 Paid events written before the upgrade');
+  assert.ok(seen.every((e) => e.type === 'Paid'));
+  await subscription.close();
+  await consumer.close();
 });

@@ -41,6 +41,11 @@ const LOG_FOLDER = 'log';
  * nothing, and sleep through the commit.
  */
 const APPENDED_FILE = 'appended';
+/**
+ * …in a folder of its own: watching the log's folder would also report every write to its WAL
+ * to every process, several per append.
+ */
+const APPENDED_FOLDER = 'appended';
 /** Touched when a group's membership changes, so members rebalance at once, not at their next beat. */
 const MEMBERSHIP_FOLDER = 'membership';
 const MEMBERSHIP_FILE = 'changed';
@@ -67,7 +72,9 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
     }
     return coordinator;
   };
-  const wakeup = new Wakeup(logDir, APPENDED_FILE);
+  const appendedDir = join(options.dir, APPENDED_FOLDER);
+  mkdirSync(appendedDir, { recursive: true });
+  const wakeup = new Wakeup(appendedDir, APPENDED_FILE);
   const membershipDir = join(options.dir, MEMBERSHIP_FOLDER);
   mkdirSync(membershipDir, { recursive: true });
   const membership = new Wakeup(membershipDir, MEMBERSHIP_FILE);

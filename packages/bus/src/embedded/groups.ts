@@ -98,20 +98,27 @@ export class GroupCoordinator {
     return row?.next_offset ?? 0;
   }
 
-  /** Commits a position, fenced: false when this member no longer owns the partition. */
-  commit(group: string, topic: string, partition: number, member: string, nextOffset: number): boolean {
-    const run = this.#db.transaction((): boolean => {
-      const owner = this.#sql('SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?').get(
-        group,
-        topic,
-        partition,
-      ) as { member: string } | undefined;
-      if (owner?.member !== member) return false;
-      this.#sql(
-        `INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
-           ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
-      ).run(group, topic, partition, nextOffset);
-      return true;
+  /**
+   * Commits positions in one transaction, each fenced by ownership: answers the partitions
+   * this member no longer owns, whose positions were not written.
+   */
+  commit(group: string, topic: string, member: string, positions: ReadonlyMap<number, number>): Set<number> {
+    const run = this.#db.transaction((): Set<number> => {
+      const fenced = new Set<number>();
+      for (const [partition, nextOffset] of positions) {
+        const owner = this.#sql(
+          'SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?',
+        ).get(group, topic, partition) as { member: string } | undefined;
+        if (owner?.member !== member) {
+          fenced.add(partition);
+          continue;
+        }
+        this.#sql(
+          `INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+             ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
+        ).run(group, topic, partition, nextOffset);
+      }
+      return fenced;
     });
     return run.immediate();
   }

@@ -35,6 +35,8 @@ export class EventLog {
   readonly #read: Database.Statement<[string, number, number, number], StoredEvent>;
   readonly #heads: Database.Statement<[string], { partition: number; next_offset: number }>;
   readonly #readTypes = new Map<number, Database.Statement>();
+  readonly #lastOfTypes = new Map<number, Database.Statement>();
+  #snapshot: Database.Transaction<(run: () => unknown) => unknown> | undefined;
 
   constructor(path: string, options: { partitions: number; durability: 'process' | 'full' }) {
     this.#defaultPartitions = options.partitions;
@@ -51,11 +53,34 @@ export class EventLog {
         id TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,
         source TEXT, traceparent TEXT, appended_at INTEGER NOT NULL,
         PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;`);
+    this.#createTypeHeads();
     this.#read = this.#db.prepare(
       `SELECT partition, offset, id, key, type, value, source, traceparent, appended_at FROM events
        WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?`,
     );
     this.#heads = this.#db.prepare('SELECT partition, next_offset FROM heads WHERE topic = ?');
+  }
+
+  /**
+   * The last offset of each event type per partition: a reader subscribed to some types learns
+   * from it which partitions hold news for it, and reads only those. A log written before this
+   * table existed gets it filled from its events, once, by whichever process opens it first.
+   */
+  #createTypeHeads(): void {
+    this.#db
+      .transaction(() => {
+        const exists = this.#db
+          .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'type_heads'")
+          .get();
+        if (exists) return;
+        this.#db.exec(`
+          CREATE TABLE type_heads (
+            topic TEXT NOT NULL, partition INTEGER NOT NULL, type TEXT NOT NULL, last_offset INTEGER NOT NULL,
+            PRIMARY KEY (topic, partition, type)) WITHOUT ROWID;
+          INSERT INTO type_heads (topic, partition, type, last_offset)
+            SELECT topic, partition, type, max(offset) FROM events GROUP BY topic, partition, type;`);
+      })
+      .immediate();
   }
 
   /** Partition count of a topic, fixed when the topic is first used. */
@@ -108,8 +133,13 @@ export class EventLog {
       `INSERT INTO events (topic, partition, offset, id, key, type, value, source, traceparent, appended_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const setTypeHead = writer.prepare(
+      `INSERT INTO type_heads (topic, partition, type, last_offset) VALUES (?, ?, ?, ?)
+       ON CONFLICT (topic, partition, type) DO UPDATE SET last_offset = excluded.last_offset`,
+    );
     const append = writer.transaction((messages: readonly EventMessage[], now: number) => {
       const next = new Map<string, number>();
+      const typeHeads = new Map<string, { message: EventMessage; partition: number; offset: number }>();
       for (const message of messages) {
         const partition = partitionFor(message.key, this.partitionsOf(message.topic));
         const slot = `${partition}\u0000${message.topic}`;
@@ -128,6 +158,10 @@ export class EventLog {
           now,
         );
         next.set(slot, offset + 1);
+        typeHeads.set(`${slot}\u0000${message.type}`, { message, partition, offset });
+      }
+      for (const { message, partition, offset } of typeHeads.values()) {
+        setTypeHead.run(message.topic, partition, message.type, offset);
       }
       for (const [slot, offset] of next) {
         const [partition, topic] = slot.split('\u0000');
@@ -167,6 +201,30 @@ export class EventLog {
       this.#readTypes.set(types.length, statement);
     }
     return statement.all(topic, partition, fromOffset, toOffset, ...types, limit) as StoredEvent[];
+  }
+
+  /**
+   * Runs `reads` in one read transaction: one snapshot of the log, and one round of SQLite's
+   * file locking instead of one per statement (a reader's round is a heads query and a read
+   * per partition; taking the locks for each cost more than the queries did).
+   */
+  snapshot<T>(reads: () => T): T {
+    this.#snapshot ??= this.#db.transaction((run: () => unknown) => run());
+    return this.#snapshot(reads) as T;
+  }
+
+  /** The last offset of any of `types`, per partition that has one. */
+  lastOfTypes(topic: string, types: readonly string[]): Map<number, number> {
+    let statement = this.#lastOfTypes.get(types.length);
+    if (!statement) {
+      statement = this.#db.prepare(
+        `SELECT partition, max(last_offset) AS last FROM type_heads
+         WHERE topic = ? AND type IN (${types.map(() => '?').join(', ')}) GROUP BY partition`,
+      );
+      this.#lastOfTypes.set(types.length, statement);
+    }
+    const rows = statement.all(topic, ...types) as Array<{ partition: number; last: number }>;
+    return new Map(rows.map((row) => [row.partition, row.last]));
   }
 
   /** Next offset to be written, per partition that has events. */
