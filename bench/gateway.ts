@@ -4,6 +4,7 @@
 //   --seconds S       per measurement (default 5)
 //   --connections N   (default 20)
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { bundle } from '../scripts/bundle.ts';
@@ -99,6 +100,28 @@ function start<T>(role: string, env: Record<string, string> = {}): Promise<T> {
   });
 }
 
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime: clock ticks of 10 ms
+}
+
+/** CPU µs per request of each process during `run`: where the two cores went. */
+async function cpuPerRequest<T extends { requests: number }>(
+  processes: Record<string, number>,
+  run: () => Promise<T>,
+): Promise<T & { cpuPerRequestUs: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)]));
+  const self = process.cpuUsage();
+  const result = await run();
+  const selfUs = process.cpuUsage(self);
+  const cpu: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(processes)) {
+    cpu[name] = Math.round(((cpuMs(pid) - before[name]) * 1000) / result.requests);
+  }
+  cpu.loadGenerator = Math.round((selfUs.user + selfUs.system) / result.requests);
+  return { ...result, cpuPerRequestUs: cpu };
+}
+
 async function measure(url: string, token: string | undefined, seconds: number) {
   const result = await autocannon({
     url,
@@ -133,9 +156,14 @@ async function main(): Promise<void> {
     await measure(`${upstream}/orders/1`, undefined, 1);
     await measure(`${gateway}/orders/1`, token, 1);
     console.error(`direct: ${seconds} s at ${args.connections} connections…`);
-    const direct = await measure(`${upstream}/orders/1`, undefined, seconds);
+    const [upstreamPid, , gatewayPid] = children.map((c) => c.pid!);
+    const direct = await cpuPerRequest({ upstream: upstreamPid }, () =>
+      measure(`${upstream}/orders/1`, undefined, seconds),
+    );
     console.error(`gateway: ${seconds} s…`);
-    const viaGateway = await measure(`${gateway}/orders/1`, token, seconds);
+    const viaGateway = await cpuPerRequest({ gateway: gatewayPid, upstream: upstreamPid }, () =>
+      measure(`${gateway}/orders/1`, token, seconds),
+    );
     console.error('one connection, 3000 sequential requests each…');
     await sequential(`${gateway}/orders/1`, token, 500);
     const directSeq = await sequential(`${upstream}/orders/1`, undefined, 3000);

@@ -11,7 +11,8 @@ import { installErrorHandlers } from './error-handler.ts';
 import { createHealth, installHealth, type ReadyCheck } from './health.ts';
 import { createLogger } from './logger.ts';
 import { installMetrics } from './metrics.ts';
-import { formatTraceparent, traceContext, traceIdForRawRequest } from './trace.ts';
+import { requestLogger } from './request-logger.ts';
+import { formatTraceparent, traceContext } from './trace.ts';
 import { strictBodyValidators } from './validation.ts';
 
 export type App = FastifyInstance<
@@ -41,7 +42,7 @@ export function buildApp(opts: BuildAppOptions): App {
     // Every log line of a request carries `traceId`, so it can be joined with the caller's and
     // the event consumers' lines; `reqId` stays unique per request within this process.
     childLoggerFactory: (logger, bindings, options, raw) =>
-      logger.child({ ...bindings, traceId: traceIdForRawRequest(raw as IncomingMessage) }, options),
+      requestLogger(logger, bindings, options, raw as IncomingMessage),
     // Idle keep-alive sockets would otherwise hold app.close() open until the client hangs up.
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: strictBodyValidators() } },
