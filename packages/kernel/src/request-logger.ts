@@ -29,7 +29,12 @@ class RequestLogger {
   readonly #options: ChildLoggerOptions;
   readonly #raw: IncomingMessage;
 
-  constructor(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions, raw: IncomingMessage) {
+  constructor(
+    parent: FastifyBaseLogger,
+    bindings: Bindings,
+    options: ChildLoggerOptions,
+    raw: IncomingMessage,
+  ) {
     this.#parent = parent;
     this.#bindings = bindings;
     this.#options = options;
