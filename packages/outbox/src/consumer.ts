@@ -5,7 +5,7 @@ import {
   type EventHandler,
   MALFORMED_EVENT_TYPE,
 } from '@bounded/bus';
-import type { Kysely, Store } from '@bounded/store';
+import { dialectOf, type Kysely, reusable, type Store } from '@bounded/store';
 import { messageOf, messaging, storedMessage } from './tables.ts';
 
 /** A policy: reacts to one event type inside the consumer's transaction. */
@@ -42,6 +42,20 @@ export interface IdempotentConsumer {
  * Consumer middleware: dedupe by (group, event id) in the handler's own transaction, retry
  * with backoff, and park an event that keeps failing so its partition keeps flowing.
  */
+/** The inbox row of one event, or nothing when the group has it already (a duplicate). */
+const insertClaim = reusable((db, [grp, event_id, handled_at]) => {
+  const insert = messaging(db)
+    .insertInto('bounded_inbox')
+    .values({
+      grp: grp as string,
+      event_id: event_id as string,
+      handled_at: handled_at as number,
+    });
+  return dialectOf(db) === 'mysql'
+    ? insert.ignore()
+    : insert.onConflict((conflict) => conflict.columns(['grp', 'event_id']).doNothing());
+});
+
 export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): IdempotentConsumer {
   const attempts = options.attempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 50;
@@ -51,13 +65,8 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
    * key makes a racing replica's claim wait for ours and then find the row.
    */
   async function claim(trx: Kysely<DB>, event: DeliveredEvent): Promise<boolean> {
-    const row = { grp: options.group, event_id: event.id, handled_at: Date.now() };
-    const insert = messaging(trx).insertInto('bounded_inbox').values(row);
-    const result = await (options.store.dialect === 'mysql'
-      ? insert.ignore()
-      : insert.onConflict((conflict) => conflict.columns(['grp', 'event_id']).doNothing())
-    ).executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    const result = await insertClaim(trx, [options.group, event.id, Date.now()]);
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   async function once(event: DeliveredEvent, handler: PolicyHandler<DB>): Promise<'handled' | 'duplicate'> {

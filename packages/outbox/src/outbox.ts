@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMessage } from '@bounded/bus';
-import type { Kysely } from '@bounded/store';
-import { messaging, storedMessage } from './tables.ts';
+import { type Kysely, reusable } from '@bounded/store';
+import { messaging, type StoredMessage, storedMessage } from './tables.ts';
 
 /** What a command decides to announce: the envelope is filled in by the outbox. */
 export interface NewEvent {
@@ -22,6 +22,22 @@ export interface Outbox {
     context?: { traceparent?: string },
   ): Promise<EventMessage[]>;
 }
+
+type NewRow = { id: string } & StoredMessage;
+const COLUMNS = ['id', 'topic', 'key', 'type', 'timestamp', 'data', 'source', 'traceparent'] as const;
+
+function columnValues(row: NewRow): unknown[] {
+  return COLUMNS.map((column) => row[column]);
+}
+
+/** One insert of as many outbox rows as `values` holds (their columns, row after row). */
+const insertRows = reusable((db, values) => {
+  const rows: NewRow[] = [];
+  for (let i = 0; i < values.length; i += COLUMNS.length) {
+    rows.push(Object.fromEntries(COLUMNS.map((column, c) => [column, values[i + c]])) as unknown as NewRow);
+  }
+  return messaging(db).insertInto('bounded_outbox').values(rows);
+});
 
 export function createOutbox(options: {
   topic: string;
@@ -45,10 +61,8 @@ export function createOutbox(options: {
         source: options.source,
         traceparent: context.traceparent,
       }));
-      await messaging(trx)
-        .insertInto('bounded_outbox')
-        .values(messages.map((m) => ({ id: m.id, ...storedMessage(m) })))
-        .execute();
+      const values = messages.flatMap((m) => columnValues({ id: m.id, ...storedMessage(m) }));
+      await insertRows(trx, values, String(messages.length));
       return messages;
     },
   };

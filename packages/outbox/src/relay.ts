@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus, EventMessage } from '@bounded/bus';
-import type { Store } from '@bounded/store';
-import { messageOf, messaging } from './tables.ts';
+import { type QueryResult, reusable, type Store } from '@bounded/store';
+import { messageOf, messaging, type OutboxRow } from './tables.ts';
 
 export interface RelayOptions {
   readonly store: Store<any>;
@@ -24,6 +24,16 @@ export interface RelayOptions {
 const PURGE_EVERY = 500;
 const BUSY_GAP_MS = 5;
 const GATHER_MS = 6;
+
+/** The next rows to publish, in commit order (seq). */
+const selectUnpublished = reusable((db, [after, limit]) =>
+  messaging(db)
+    .selectFrom('bounded_outbox')
+    .selectAll()
+    .where('seq', '>', after as number)
+    .orderBy('seq')
+    .limit(limit as number),
+);
 
 export class OutboxRelay {
   readonly #o: Required<Omit<RelayOptions, 'onError'>> & Pick<RelayOptions, 'onError'>;
@@ -109,13 +119,10 @@ export class OutboxRelay {
   }
 
   async #publishBatch(): Promise<number> {
-    const rows = await messaging(this.#o.store.db)
-      .selectFrom('bounded_outbox')
-      .selectAll()
-      .where('seq', '>', this.#lazyPurge ? this.#published : 0)
-      .orderBy('seq')
-      .limit(this.#o.batchSize)
-      .execute();
+    const { rows } = (await selectUnpublished(this.#o.store.db, [
+      this.#lazyPurge ? this.#published : 0,
+      this.#o.batchSize,
+    ])) as QueryResult<OutboxRow>;
     if (rows.length === 0) {
       await this.#purge();
       return 0;

@@ -34,6 +34,9 @@ export interface MessagingTables {
   };
 }
 
+/** An outbox row as the relay reads it back. */
+export type OutboxRow = MessagingTables['bounded_outbox'];
+
 /** Merge these into a service's migrations; the names sort before any service's own. */
 export const messagingMigrations: Record<string, Migration> = {
   '0000_bounded_messaging': {

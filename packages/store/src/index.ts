@@ -1,6 +1,7 @@
-export type { Kysely, Migration } from 'kysely';
+export type { Kysely, Migration, QueryResult } from 'kysely';
 export { type IdBlocks, idBlockMigrations, idBlocks } from './id-blocks.ts';
 export { type DialectName, openStore, type Store, StoreConfigError } from './open.ts';
+export { reusable } from './reusable.ts';
 export {
   againOnUniqueViolation,
   dialectOf,

@@ -82,15 +82,20 @@ export async function openStore<DB>(url: string): Promise<Store<DB>> {
   };
 }
 
+// Compiled once: a transaction's three statements need no query building.
+const BEGIN_IMMEDIATE = CompiledQuery.raw('BEGIN IMMEDIATE');
+const COMMIT = CompiledQuery.raw('COMMIT');
+const ROLLBACK = CompiledQuery.raw('ROLLBACK');
+
 async function immediate<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (connection) => {
-    await sql`BEGIN IMMEDIATE`.execute(connection);
+    await connection.executeQuery(BEGIN_IMMEDIATE);
     try {
       const result = await work(connection);
-      await sql`COMMIT`.execute(connection);
+      await connection.executeQuery(COMMIT);
       return result;
     } catch (error) {
-      await sql`ROLLBACK`.execute(connection);
+      await connection.executeQuery(ROLLBACK);
       throw error;
     }
   });

@@ -14,6 +14,7 @@ import {
   insertForId,
   type Kysely,
   openStore as open,
+  reusable,
   type Store,
   withSerialKey,
 } from '../src/index.ts';
@@ -145,6 +146,56 @@ export function storeSuite(tier: string, newUrl: () => Promise<string>): void {
         store.db.insertInto('sample').values({ code: 'rose', label: 'again', at }).execute(),
         'a unique key refuses an exact duplicate',
       );
+      await store.close();
+    });
+
+    it('a reusable query is built once per shape and answers what building it each time would', async () => {
+      const store = await openStore<Tables>(await newUrl());
+      await store.migrate(migrations);
+      const builds: string[] = [];
+      const insertSamples = reusable((db, values) => {
+        builds.push(`insert ${values.length}`);
+        const rows = [];
+        for (let i = 0; i < values.length; i += 3) {
+          rows.push({
+            code: values[i] as string,
+            label: values[i + 1] as string,
+            at: values[i + 2] as number,
+          });
+        }
+        return (db as Kysely<Tables>).insertInto('sample').values(rows);
+      });
+      // `label` before `code` in the values: the parameters come out in another order than the
+      // SQL wants them, so this one must be built every time, and still be right.
+      const findSample = reusable((db, [label, code]) => {
+        builds.push('find');
+        return (db as Kysely<Tables>)
+          .selectFrom('sample')
+          .select(['code', 'label'])
+          .where('code', '=', code as string)
+          .where('label', '=', label as string);
+      });
+      await insertSamples(store.db, ['a', 'A', 1], '1');
+      await store.transaction(async (trx) => {
+        await insertSamples(trx, ['b', 'B', 2], '1');
+        await insertSamples(trx, ['c', 'C', 3, 'd', 'D', 4], '2');
+      });
+      await insertSamples(store.db, ['e', 'E', 5, 'f', 'F', 6], '2');
+      const found = await findSample(store.db, ['D', 'd']);
+      assert.deepEqual(found.rows, [{ code: 'd', label: 'D' }]);
+      assert.deepEqual((await findSample(store.db, ['E', 'e'])).rows, [{ code: 'e', label: 'E' }]);
+      const rows = await store.db
+        .selectFrom('sample')
+        .select(['code', 'label', 'at'])
+        .orderBy('at')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => `${r.code}${r.label}${r.at}`),
+        ['aA1', 'bB2', 'cC3', 'dD4', 'eE5', 'fF6'],
+      );
+      // One check per shape (`insert 3`, `insert 6`) and nothing after; the misordered query is
+      // built for its check and then for each of its two runs.
+      assert.deepEqual(builds, ['insert 3', 'insert 6', 'find', 'find', 'find']);
       await store.close();
     });
   });
