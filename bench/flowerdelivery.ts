@@ -2,7 +2,7 @@
 // orders/s, p50/p99 latency, errors, and the time from the last order to MyPage converged.
 // The system runs as real processes on its own data folder. Last line: one JSON object.
 //   --seconds S         per concurrency step (default 5)
-//   --concurrency a,b   steps (default 10,50,100)
+//   --concurrency a,b   steps (default 10,20,30,40,50,100)
 import { system as full, portOf } from '../systems/flowerdelivery/system.ts';
 import { runOrderLoad } from './order-load.ts';
 

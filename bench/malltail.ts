@@ -3,7 +3,7 @@
 // and the time from the last order to statusViews converged.
 // The system runs as real processes on its own data folder. Last line: one JSON object.
 //   --seconds S         per concurrency step (default 5)
-//   --concurrency a,b   steps (default 10,50,100)
+//   --concurrency a,b   steps (default 10,20,30,40,50,100)
 import { system as full } from '../systems/malltail/system.ts';
 import { runOrderLoad } from './order-load.ts';
 

@@ -3,7 +3,8 @@
 // until the system's read model has every order, and print one JSON object as the last line.
 // Each bench says what is system-specific: the system, its order body, its read model.
 //   --seconds S         per concurrency step (default 5)
-//   --concurrency a,b   steps (default 10,50,100)
+//   --concurrency a,b   steps (default 10,20,30,40,50,100)
+//   --replicas s=n,…    replicas of services for the run (default: one of each)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,11 +36,14 @@ export interface OrderLoad {
   };
 }
 
+const TARGETS = { ordersPerSecond: 800, p99Ms: 100 };
+
 export async function runOrderLoad(load: OrderLoad): Promise<void> {
   const { values: args } = parseArgs({
     options: {
       seconds: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '10,50,100' },
+      concurrency: { type: 'string', default: '10,20,30,40,50,100' },
+      replicas: { type: 'string', default: '' },
     },
   });
   const dataDir = mkdtempSync(join(tmpdir(), load.dataDirPrefix));
@@ -53,6 +57,11 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
       stream === 'stderr' && process.stderr.write(`[${id}#${replica}] ${line}\n`),
   });
   try {
+    // --replicas order=2,payment=2: scaled before the load, as an operator (or the autoscaler) would.
+    const replicas = args.replicas!.split(',').filter(Boolean);
+    for (const [service, count] of replicas.map((r) => r.split('='))) {
+      await launched.supervisor.scale(`${load.bench}/${service}`, Number(count));
+    }
     const token = await customerToken(load);
     const routes = [
       { via: 'order service (direct)', url: load.orderUrl, headers: {} as Record<string, string> },
@@ -85,7 +94,12 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
     const measured = steps.reduce((sum, step) => sum + step.created, 0);
     const placed = warmup.created + measured;
     const convergedMs = await convergence(load, placed);
-    const best = steps.reduce((a, b) => (b.ordersPerSecond > a.ordersPerSecond ? b : a));
+    // The best step is the fastest one within the latency target (the fastest of all when none is).
+    const withinP99 = steps.filter((step) => step.p99Ms < TARGETS.p99Ms);
+    const best = (withinP99.length > 0 ? withinP99 : steps).reduce((a, b) =>
+      b.ordersPerSecond > a.ordersPerSecond ? b : a,
+    );
+    const viaGateway = steps.filter((step) => step.via === 'gateway + JWT' && step.p99Ms < TARGETS.p99Ms);
     const converged = load.readModel.convergedField;
     console.log(
       JSON.stringify({
@@ -100,7 +114,11 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
         },
         ordersPlaced: placed,
         [converged]: convergedMs,
-        targets: { ordersPerSecond: 800, p99Ms: 100, [converged]: 1000 },
+        targets: { ordersPerSecond: TARGETS.ordersPerSecond, p99Ms: TARGETS.p99Ms, [converged]: 1000 },
+        // Met: through the gateway with a token, some step placed 800 orders/s within p99 100 ms,
+        // and the read model converged within a second of the load ending.
+        targetsMet:
+          viaGateway.some((step) => step.ordersPerSecond >= TARGETS.ordersPerSecond) && convergedMs <= 1000,
       }),
     );
   } finally {
@@ -111,13 +129,14 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
 
 /** CPU ms used so far by each process of the system, by service name. */
 function cpuOf(instances: ReadonlyArray<{ id: string; pid: number | null }>): Map<string, number> {
-  return new Map(
-    instances.map((i) => {
-      const fields = readFileSync(`/proc/${i.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      // utime + stime, in clock ticks of 10 ms
-      return [i.id.split('/')[1], (Number(fields[11]) + Number(fields[12])) * 10];
-    }),
-  );
+  const cpu = new Map<string, number>();
+  for (const i of instances) {
+    const fields = readFileSync(`/proc/${i.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime + stime, in clock ticks of 10 ms; replicas of a service add up
+    const name = i.id.split('/')[1];
+    cpu.set(name, (cpu.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return cpu;
 }
 
 async function customerToken(load: OrderLoad): Promise<string> {
