@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CompiledQuery,
@@ -9,11 +7,9 @@ import {
   Migrator,
   MysqlDialect,
   PostgresDialect,
-  type SelectQueryNode,
-  SqliteDialect,
-  SqliteQueryCompiler,
   sql,
 } from 'kysely';
+import { openSqlite } from './sqlite.ts';
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -122,17 +118,7 @@ async function dialectFor(url: string): Promise<{ dialect: DialectName; kysely: 
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (!file) throw new StoreConfigError('DATABASE_URL sqlite: needs a file, e.g. sqlite:./data/order.db');
-    const { default: Database } = await import('better-sqlite3');
-    const path = file === ':memory:' ? file : resolve(file);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const database = new Database(path);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 10000');
-    return {
-      dialect: 'sqlite',
-      kysely: new SqliteWithoutRowLocks({ database: withStatementCache(database) }),
-    };
+    return { dialect: 'sqlite', kysely: await openSqlite(file) };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { default: pg } = await import('pg');
@@ -183,42 +169,4 @@ function safeInteger(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} does not fit a JavaScript number`);
   return n;
-}
-
-/**
- * SQLite has no row locks: a transaction there already holds the database's write lock
- * (BEGIN IMMEDIATE), so `.forUpdate()` and friends, written for PostgreSQL and MySQL, are
- * dropped from the SQL instead of failing as a syntax error.
- */
-const ROW_LOCKS = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare', 'NoWait', 'SkipLocked']);
-
-class SqliteWithoutRowLocks extends SqliteDialect {
-  override createQueryCompiler() {
-    return new (class extends SqliteQueryCompiler {
-      protected override visitSelectQuery(node: SelectQueryNode): void {
-        const endModifiers = node.endModifiers?.filter((m) => !m.modifier || !ROW_LOCKS.has(m.modifier));
-        super.visitSelectQuery({ ...node, endModifiers: endModifiers?.length ? endModifiers : undefined });
-      }
-    })();
-  }
-}
-
-/**
- * Kysely's SQLite driver prepares every query anew; compiling the same SQL again was the
- * largest single cost of a command in a profile. Kysely runs one query at a time on the
- * connection, so reusing a prepared statement is safe.
- */
-function withStatementCache<D extends { prepare(sql: string): unknown }>(database: D, limit = 1000): D {
-  const cache = new Map<string, unknown>();
-  const prepare = database.prepare.bind(database);
-  database.prepare = ((sql: string) => {
-    let statement = cache.get(sql);
-    if (statement === undefined) {
-      if (cache.size >= limit) cache.clear();
-      statement = prepare(sql);
-      cache.set(sql, statement);
-    }
-    return statement;
-  }) as D['prepare'];
-  return database;
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import { openStore } from '../src/index.ts';
 import { storeSuite } from './suite.ts';
 
@@ -15,3 +16,55 @@ test('an unknown DATABASE_URL is refused with a clear message, credentials hidde
     return true;
   });
 });
+
+test("a write lock held by another connection is waited for on the event loop, not in SQLite's busy handler", async () => {
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'bounded-store-lock-')), 'shared.db')}`;
+  // Two stores on one file in one process: what two replicas of a service are, minus the processes.
+  const [first, second] = [await openStore<Counter>(url), await openStore<Counter>(url)];
+  after(() => Promise.all([first.close(), second.close()]));
+  await first.migrate({
+    '0001_counter': {
+      async up(db) {
+        await db.schema.createTable('counter').addColumn('value', 'integer').execute();
+        await db.insertInto('counter').values({ value: 0 }).execute();
+      },
+    },
+  });
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 5);
+  after(() => clearInterval(ticker)); // also when an assertion below failed
+  let releaseFirst!: () => void;
+  const firstHolds = new Promise<void>((resolve) => {
+    releaseFirst = resolve;
+  });
+  const firstDone = first.transaction(async (trx) => {
+    await trx.updateTable('counter').set({ value: 1 }).execute();
+    await firstHolds; // the lock stays held until a timer below lets go of it
+  });
+  await setTimeout(20);
+  const secondStarted = performance.now();
+  const secondDone = second.transaction(async (trx) => {
+    const { value } = await trx.selectFrom('counter').select('value').executeTakeFirstOrThrow();
+    await trx
+      .updateTable('counter')
+      .set({ value: value + 1 })
+      .execute();
+  });
+  // Only a free event loop runs this timer; a busy handler sleeping in the thread would hold it
+  // (and `second` would fail with SQLITE_BUSY after 10 s, the first still holding the lock).
+  const ticksBefore = ticks;
+  await setTimeout(100);
+  releaseFirst();
+  await Promise.all([firstDone, secondDone]);
+  assert.ok(
+    ticks - ticksBefore >= 5,
+    `the event loop kept turning while waiting (${ticks - ticksBefore} ticks)`,
+  );
+  assert.ok(performance.now() - secondStarted < 5_000, 'the second transaction ran once the lock was free');
+  const { value } = await second.db.selectFrom('counter').select('value').executeTakeFirstOrThrow();
+  assert.equal(value, 2, 'both updates, one after the other');
+});
+
+interface Counter {
+  counter: { value: number };
+}
