@@ -14,6 +14,7 @@ import {
   type Dialect as KyselyDialect,
   type QueryResult,
   type SelectQueryNode,
+  SqliteAdapter,
   SqliteDialect,
   SqliteQueryCompiler,
 } from 'kysely';
@@ -48,6 +49,20 @@ class SqliteWithoutRowLocks extends SqliteDialect {
   constructor(database: Database.Database) {
     super({ database });
     this.#database = database;
+  }
+
+  /**
+   * SQLite runs DDL in transactions; saying so makes Kysely's migrator run in one (BEGIN
+   * IMMEDIATE, below), so replicas starting together apply each migration once: one holds the
+   * lock, the others wait and then find it applied. Kysely assumes otherwise for SQLite and
+   * takes no lock at all: two processes could both run a migration.
+   */
+  override createAdapter() {
+    return new (class extends SqliteAdapter {
+      override get supportsTransactionalDdl(): boolean {
+        return true;
+      }
+    })();
   }
 
   override createDriver(): Driver {

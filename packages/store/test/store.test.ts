@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
-import { openStore } from '../src/index.ts';
+import { type Kysely, openStore } from '../src/index.ts';
 import { storeSuite } from './suite.ts';
 
 storeSuite('SQLite', async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'bounded-store-')), 'test.db')}`);
@@ -67,4 +67,34 @@ test("a write lock held by another connection is waited for on the event loop, n
 
 interface Counter {
   counter: { value: number };
+}
+
+test('replicas starting together apply each migration once', async () => {
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'bounded-store-migrate-')), 'shared.db')}`;
+  const stores = await Promise.all(Array.from({ length: 4 }, () => openStore<Applied>(url)));
+  after(() => Promise.all(stores.map((store) => store.close())));
+  const migrations = {
+    '0001_applied': {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('applied').addColumn('migration', 'text').execute();
+        await db.insertInto('applied').values({ migration: '0001' }).execute();
+      },
+    },
+    '0002_more': {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('more').addColumn('id', 'integer').execute();
+        await db.insertInto('applied').values({ migration: '0002' }).execute();
+      },
+    },
+  };
+  await Promise.all(stores.map((store) => store.migrate(migrations)));
+  const rows = await stores[0].db.selectFrom('applied').select('migration').orderBy('migration').execute();
+  assert.deepEqual(
+    rows.map((row) => row.migration),
+    ['0001', '0002'],
+  );
+});
+
+interface Applied {
+  applied: { migration: string };
 }
