@@ -38,10 +38,6 @@ export interface IdempotentConsumer {
   replay(eventId: string): Promise<'handled' | 'duplicate'>;
 }
 
-/**
- * Consumer middleware: dedupe by (group, event id) in the handler's own transaction, retry
- * with backoff, and park an event that keeps failing so its partition keeps flowing.
- */
 /** The inbox row of one event, or nothing when the group has it already (a duplicate). */
 const insertClaim = reusable((db, [grp, event_id, handled_at]) => {
   const insert = messaging(db)
@@ -56,6 +52,10 @@ const insertClaim = reusable((db, [grp, event_id, handled_at]) => {
     : insert.onConflict((conflict) => conflict.columns(['grp', 'event_id']).doNothing());
 });
 
+/**
+ * Consumer middleware: dedupe by (group, event id) in the handler's own transaction, retry
+ * with backoff, and park an event that keeps failing so its partition keeps flowing.
+ */
 export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): IdempotentConsumer {
   const attempts = options.attempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 50;
