@@ -22,6 +22,22 @@ describe('StatusView (projection)', () => {
     assert.equal(row.paystatus, 'Paid');
     assert.equal(row.customerId, 'c');
   });
+
+  it('a shop rejection racing a customer cancel ends as the order and the shop decided, in either arrival order', () => {
+    // The cancel won at the order (it emitted OrderCanceled; the rejection reached it too late),
+    // and the shop had rejected before the cancel reached it (it keeps its copy rejected).
+    for (const [first, second] of [
+      ['OrderRejected', 'OrderCanceled'],
+      ['OrderCanceled', 'OrderRejected'],
+    ]) {
+      let row = project(emptyStatusView(2), 'Ordered', { customerId: 'c', itemNo: 1001, qty: 1 });
+      row = project(row, 'OrderPaid', {});
+      row = project(row, first, {});
+      row = project(row, second, {});
+      assert.equal(row.orderStatus, 'Canceled', `${first} then ${second}: the order's status`);
+      assert.equal(row.shopStatus, 'Rejected', `${first} then ${second}: the shop's status`);
+    }
+  });
 });
 
 describe('viewpage service', () => {

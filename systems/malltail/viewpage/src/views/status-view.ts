@@ -24,9 +24,17 @@ export interface StatusView {
   readonly deliveryStatus: ViewDeliveryStatus | null;
 }
 
-const ORDER_RANK: Record<ViewOrderStatus, number> = { Ordered: 1, Completed: 5, Canceled: 9, Rejected: 9 };
+/**
+ * A shop rejecting while the customer cancels: the order and the shop each decide on their own
+ * row, and the two events may reach this view in either order. Each status follows its owner's
+ * event: an OrderCanceled means the order ended cancelled (the order emits it only when the
+ * cancel won there), an OrderRejected that the shop's copy ended rejected (a cancel arriving at
+ * the shop afterwards leaves a rejected copy as it is). So Canceled outranks Rejected in the
+ * order's status and Rejected outranks Canceled in the shop's, whatever the arrival order.
+ */
+const ORDER_RANK: Record<ViewOrderStatus, number> = { Ordered: 1, Completed: 5, Rejected: 9, Canceled: 10 };
 const PAY_RANK: Record<ViewPayStatus, number> = { Paid: 1, Refunded: 9 };
-const SHOP_RANK: Record<ViewShopStatus, number> = { Ready: 1, Accepted: 2, Rejected: 9, Canceled: 9 };
+const SHOP_RANK: Record<ViewShopStatus, number> = { Ready: 1, Accepted: 2, Canceled: 9, Rejected: 10 };
 const SHIPPING_RANK: Record<ViewShippingStatus, number> = { ShippingStarted: 1, ShippingCompleted: 2 };
 const DELIVERY_RANK: Record<ViewDeliveryStatus, number> = {
   CustomsPending: 1,
