@@ -10,12 +10,18 @@ import type { EventBus } from './port.ts';
  */
 export async function openBus(
   url: string | undefined,
-  defaults: { dataDir: string; clientId?: string } & Partial<EmbeddedBusOptions>,
+  defaults: {
+    dataDir: string;
+    clientId?: string;
+    /** Told about client-side errors an engine recovers from by itself (Kafka: fetch, commit, rejoin). */
+    onError?: (error: unknown, what: string) => void;
+  } & Partial<EmbeddedBusOptions>,
 ): Promise<EventBus> {
+  const { onError: _recovered, ...embedded } = defaults;
   if (!url || url === 'embedded')
-    return createEmbeddedBus({ ...defaults, dir: resolve(defaults.dataDir, 'bus') });
+    return createEmbeddedBus({ ...embedded, dir: resolve(defaults.dataDir, 'bus') });
   if (url.startsWith('embedded:'))
-    return createEmbeddedBus({ ...defaults, dir: resolve(url.slice('embedded:'.length)) });
+    return createEmbeddedBus({ ...embedded, dir: resolve(url.slice('embedded:'.length)) });
   if (url.startsWith('kafka://')) {
     // A literal specifier: esbuild bundles the adapter, wrapped so it is evaluated only here.
     const { createKafkaBus, parseKafkaUrl } = await import('@bounded/bus-kafka');
@@ -24,6 +30,7 @@ export async function openBus(
       clientId: defaults.clientId,
       ...options,
       onHandlerError: defaults.onHandlerError,
+      onError: defaults.onError,
     });
   }
   if (url.startsWith('nats://')) {

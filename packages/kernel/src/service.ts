@@ -94,6 +94,7 @@ export async function buildService<DB, C extends TObject>(
   const bus = await openBus(config.BUS_URL, {
     dataDir: systemDir,
     onHandlerError: (error, at) => log.error({ err: error, ...at }, 'event handler failed; retrying'),
+    onError: (error, what) => log.warn({ err: error }, `event bus: ${what} failed; recovering`),
   });
   resources.push({ name: 'bus', close: () => bus.close() });
   const relay = new OutboxRelay({
