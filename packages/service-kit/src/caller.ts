@@ -16,7 +16,12 @@ import { type HeadersLike, identityOf } from '@bounded/gateway/identity';
 
 export type Caller =
   /** Came through the gateway with a verified token. */
-  | { readonly kind: 'user'; readonly name: string; readonly isAdmin: boolean }
+  | {
+      readonly kind: 'user';
+      readonly name: string;
+      readonly isAdmin: boolean;
+      readonly roles?: readonly string[];
+    }
   /** A loopback call with no identity headers (see above). */
   | { readonly kind: 'direct' };
 
@@ -24,16 +29,22 @@ export const DIRECT: Caller = { kind: 'direct' };
 
 export function callerOf(request: HeadersLike): Caller {
   const identity = identityOf(request);
-  return identity ? { kind: 'user', name: identity.name, isAdmin: identity.isAdmin } : DIRECT;
+  return identity
+    ? { kind: 'user', name: identity.name, isAdmin: identity.isAdmin, roles: identity.roles }
+    : DIRECT;
 }
 
-/** The customer whose rows this caller may see, or undefined when it may see every row. */
-export function ownerScope(caller: Caller): string | undefined {
-  return caller.kind === 'user' && !caller.isAdmin ? caller.name : undefined;
+/**
+ * The customer whose rows this caller may see, or undefined when it may see every row: an
+ * admin, a direct call, or a holder of one of `seeAll` (an operator, the staff).
+ */
+export function ownerScope(caller: Caller, seeAll: readonly string[] = []): string | undefined {
+  if (caller.kind !== 'user' || caller.isAdmin) return undefined;
+  return seeAll.some((role) => caller.roles?.includes(role)) ? undefined : caller.name;
 }
 
 /** Whether a row belonging to `owner` is visible to the caller. */
-export function mayAccess(caller: Caller, owner: string | null): boolean {
-  const scope = ownerScope(caller);
+export function mayAccess(caller: Caller, owner: string | null, seeAll: readonly string[] = []): boolean {
+  const scope = ownerScope(caller, seeAll);
   return scope === undefined || scope === owner;
 }

@@ -6,6 +6,17 @@ export { type HalList, replyHalList } from './hal-list.ts';
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
 export {
+  type CreateOf,
+  createTables,
+  declareResource,
+  Nullable,
+  type Resource,
+  type ResourceSpec,
+  type RowOf,
+  type TableOf,
+} from './resource.ts';
+export { listPage, type ResourceRouteOptions, resourceRoutes } from './resource-routes.ts';
+export {
   decideOnRow,
   type LoadOptions,
   loadOrThrow,
