@@ -94,6 +94,7 @@ export function devConfig(): AuthConfigDocument {
       user('operator1', ['operator'], ['carshare']),
       user('manager1', ['manager'], ['cleaning']),
       user('cleaner1', ['cleaner'], ['cleaning']),
+      user('cleaner2', ['cleaner'], ['cleaning']),
       user('staff1', ['staff'], ['library']),
     ],
   };
