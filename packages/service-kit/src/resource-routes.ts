@@ -5,14 +5,13 @@
  */
 import type { App } from '@bounded/kernel';
 import { baseUrlOf, halCollection, parsePaging } from '@bounded/rest';
-import type { TProperties } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { callerOf } from './caller.ts';
 import { hal, IdParams } from './http.ts';
 import type { Resource } from './resource.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: any declared resource, any service's tables
-type AnyResource = Resource<TProperties, any, any, any>;
+type AnyResource = Resource<any, any, any, any>;
 // biome-ignore lint/suspicious/noExplicitAny: the service's own tables; names checked by the declaration
 type AnyDb = Kysely<any>;
 

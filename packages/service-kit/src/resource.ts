@@ -7,7 +7,7 @@
  * JPA entity, without its lifecycle hooks).
  */
 import { NotFoundError } from '@bounded/kernel';
-import { halCollection, halResource, singularOf } from '@bounded/rest';
+import { halResource, singularOf } from '@bounded/rest';
 import { dialectOf, insertForId, type Migration } from '@bounded/store';
 import {
   Kind,
@@ -63,7 +63,7 @@ export interface ResourceSpec<
   /** Roles that see every row (an admin and a direct loopback call always do). */
   readonly seeAll?: readonly string[];
   /** Extra HAL rels: an absolute path ('/orders/1') or one relative to the resource ('cancel'). */
-  readonly links?: (row: { id: number } & Fields<F>) => Record<string, string>;
+  links?(row: { id: number } & Fields<F>): Record<string, string>;
   /** The 404's code (default `<SINGULAR>.NOT_FOUND`). */
   readonly notFound?: string;
 }
