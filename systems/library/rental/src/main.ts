@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { rentalService } from './service.ts';
+
+await startService(rentalService);
