@@ -10,6 +10,7 @@ export {
   createTables,
   declareResource,
   Nullable,
+  OneOf,
   type Resource,
   type ResourceSpec,
   type RowOf,
@@ -23,4 +24,18 @@ export {
   type RowStore,
   type StatusRowsOf,
   statusRows,
+  statusRowsOf,
 } from './row-command.ts';
+export {
+  certainlyNotDone,
+  type Saga,
+  type SagaDefinition,
+  type SagaRunnerOptions,
+  type SagaStatus,
+  type SagaStep,
+  type SagaTables,
+  type StartOptions,
+  type StepResults,
+  sagaMigrations,
+  sagaRunner,
+} from './saga.ts';

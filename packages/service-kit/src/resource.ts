@@ -7,11 +7,12 @@
  * JPA entity, without its lifecycle hooks).
  */
 import { NotFoundError } from '@bounded/kernel';
-import { halResource, singularOf } from '@bounded/rest';
+import { type HalResource, halResource, singularOf } from '@bounded/rest';
 import { dialectOf, insertForId, type Migration } from '@bounded/store';
 import {
   Kind,
   type Static,
+  type TLiteral,
   type TNull,
   type TObject,
   type TProperties,
@@ -26,6 +27,13 @@ import { LIMITS } from './http.ts';
 /** A field that may hold null: a nullable column, optional in the create body. */
 export function Nullable<T extends TSchema>(schema: T): TUnion<[T, TNull]> {
   return Type.Union([schema, Type.Null()]);
+}
+
+/** One of a few strings (a status): a varchar column, a 400 for anything else. */
+export function OneOf<const T extends readonly string[]>(
+  values: T,
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K] & string> }> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as never;
 }
 
 type Keys<F extends TProperties> = keyof F & string;
@@ -132,12 +140,22 @@ export interface Resource<
   /** A database row as the resource's types say (numbers and booleans alike on every dialect). */
   fromRow(row: Readonly<Record<string, unknown>>): { id: number } & Fields<F>;
   /** The HAL resource of a row: hidden fields removed, `_links` with self and the declared rels. */
-  resource(base: string, row: { id: number } & Fields<F>): Record<string, unknown>;
+  resource(
+    base: string,
+    row: { id: number } & Fields<F>,
+  ): HalResource<Simplify<{ id: number } & Omit<Fields<F>, H>>>;
   notFoundError(id: number): NotFoundError;
   /** `lock` inside a command holds the row until the transaction ends (SELECT … FOR UPDATE). */
   load(
     db: AnyDb,
     id: number,
+    options?: { lock?: boolean },
+  ): Promise<({ id: number } & Fields<F>) | undefined>;
+  /** The row whose unique `field` holds `value` (the newest when several do). */
+  loadBy<K extends keyof Fields<F> & string>(
+    db: AnyDb,
+    field: K,
+    value: Fields<F>[K],
     options?: { lock?: boolean },
   ): Promise<({ id: number } & Fields<F>) | undefined>;
   /** The row the caller may see, or the 404 (a missing row and another customer's look alike). */
@@ -218,11 +236,26 @@ export function declareResource<
     resource(base, row) {
       const shown: Record<string, unknown> = { id: row.id };
       for (const c of visible) shown[c.name] = (row as Record<string, unknown>)[c.name] ?? null;
-      return halResource(base, path, shown as { id: number }, spec.links?.(row) ?? {}, singular);
+      return halResource(
+        base,
+        path,
+        shown as { id: number } & Omit<Fields<F>, H>,
+        spec.links?.(row) ?? {},
+        singular,
+      );
     },
     notFoundError: (id) => new NotFoundError(notFoundCode, `${singular} ${id} not found`),
     async load(db, id, options = {}) {
       const query = db.selectFrom(spec.table).selectAll().where('id', '=', id);
+      const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
+      return row ? resource.fromRow(row) : undefined;
+    },
+    async loadBy(db, field, value, options = {}) {
+      const query = db
+        .selectFrom(spec.table)
+        .selectAll()
+        .where(field as string, '=', value as never)
+        .orderBy('id', 'desc');
       const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
       return row ? resource.fromRow(row) : undefined;
     },
@@ -315,7 +348,9 @@ interface Column {
 const kindOf = (schema: TSchema): string => (schema as { [Kind]: string })[Kind];
 
 function columnOf(name: string, declared: TSchema): Column {
-  const members = kindOf(declared) === 'Union' ? ((declared as TUnion).anyOf as TSchema[]) : [declared];
+  const flatten = (schema: TSchema): TSchema[] =>
+    kindOf(schema) === 'Union' ? ((schema as TUnion).anyOf as TSchema[]).flatMap(flatten) : [schema];
+  const members = flatten(declared);
   const values = members.filter((m) => kindOf(m) !== 'Null');
   const nullable = values.length < members.length;
   const valueSchema = values.length === 1 ? values[0]! : Type.Union(values);

@@ -90,3 +90,22 @@ export function statusRows<DB, T extends keyof DB & string, S, E>(
     toNewEvent: spec.toNewEvent,
   };
 }
+
+/** The row store of a declared resource whose commands change only its `status` field. */
+export function statusRowsOf<DB, S, E>(
+  resource: {
+    load(db: Kysely<AnyTables>, id: number, options?: LoadOptions): Promise<S | undefined>;
+    update(db: Kysely<AnyTables>, id: number, patch: Partial<S>): Promise<void>;
+    notFoundError(id: number): Error;
+  },
+  status: keyof S & string,
+  toNewEvent: (event: E) => OutboxEvent,
+): RowStore<DB, S, E> {
+  const tables = (db: Kysely<DB>) => db as unknown as Kysely<AnyTables>;
+  return {
+    load: (db, id, options) => resource.load(tables(db), id, options),
+    notFound: (id) => resource.notFoundError(id),
+    save: (trx, id, state) => resource.update(tables(trx), id, { [status]: state[status] } as Partial<S>),
+    toNewEvent,
+  };
+}

@@ -1,37 +1,42 @@
-import { type Kysely, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated } from 'kysely';
-import type { MyPageDeliveryStatus, MyPageOrderStatus, MyPagePaymentStatus } from './views/my-page.ts';
+import { createTables, declareResource, LIMITS, Nullable, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import {
+  MY_PAGE_DELIVERY_STATUSES,
+  MY_PAGE_ORDER_STATUSES,
+  MY_PAGE_PAYMENT_STATUSES,
+} from './views/my-page.ts';
+
+const text = Nullable(Type.String({ maxLength: LIMITS.text }));
+
+/**
+ * MyPage: one row per order, fed only by events. Through the gateway a customer sees only the
+ * rows of their own orders (another's answers 404 like a missing one), an admin sees all; a
+ * direct loopback call sees all, as the seed's view did.
+ */
+export const myPages = declareResource({
+  table: 'my_pages',
+  plural: 'myPages',
+  singular: 'myPage',
+  fields: Type.Object({
+    orderId: Type.Integer({ minimum: 1, maximum: LIMITS.id }),
+    storeName: text,
+    itemName: text,
+    orderQty: Nullable(Type.Integer({ maximum: LIMITS.int })),
+    itemPrice: Nullable(Type.Integer({ maximum: LIMITS.id })),
+    userName: text,
+    orderStatus: Nullable(OneOf(MY_PAGE_ORDER_STATUSES)),
+    deliveryStatus: Nullable(OneOf(MY_PAGE_DELIVERY_STATUSES)),
+    paymentStatus: Nullable(OneOf(MY_PAGE_PAYMENT_STATUSES)),
+  }),
+  unique: ['orderId'],
+  indexes: ['userName'],
+  sortable: ['orderId', 'orderStatus', 'deliveryStatus', 'userName'],
+  filterable: ['userName', 'orderId'],
+  owner: 'userName',
+});
 
 export interface MyPageTables {
-  my_pages: {
-    id: Generated<number>;
-    orderId: number;
-    storeName: string | null;
-    itemName: string | null;
-    orderQty: number | null;
-    itemPrice: number | null;
-    userName: string | null;
-    orderStatus: MyPageOrderStatus | null;
-    deliveryStatus: MyPageDeliveryStatus | null;
-    paymentStatus: MyPagePaymentStatus | null;
-  };
+  my_pages: TableOf<typeof myPages>;
 }
 
-export const migrations: Record<string, Migration> = {
-  '0001_my_pages': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('my_pages'), 'id', db)
-        .addColumn('orderId', 'bigint', (c) => c.notNull().unique())
-        .addColumn('storeName', 'varchar(255)')
-        .addColumn('itemName', 'varchar(255)')
-        .addColumn('orderQty', 'integer')
-        .addColumn('itemPrice', 'bigint')
-        .addColumn('userName', 'varchar(255)')
-        .addColumn('orderStatus', 'varchar(32)')
-        .addColumn('deliveryStatus', 'varchar(32)')
-        .addColumn('paymentStatus', 'varchar(32)')
-        .execute();
-      await db.schema.createIndex('my_pages_user').on('my_pages').column('userName').execute();
-    },
-  },
-};
+export const migrations = { '0001_my_pages': createTables(myPages) };

@@ -6,38 +6,22 @@
  * identity headers) behaves as the seed's service did.
  */
 import { BadRequestError, currentTraceparent, ForbiddenError } from '@bounded/kernel';
-import { baseUrlOf, halResource } from '@bounded/rest';
-import {
-  callerOf,
-  hal,
-  IdParams,
-  LIMITS,
-  mayAccess,
-  ownerScope,
-  PagingQuery,
-  replyHalList,
-} from '@bounded/service-kit';
+import { baseUrlOf } from '@bounded/rest';
+import { callerOf, hal, IdParams, resourceRoutes } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
+import { orderLineFields } from '../../order-line.ts';
 import { cancelOrderCommand } from './commands/cancel-order.ts';
-import { loadOrder, orderNotFound } from './commands/load-order.ts';
 import { placeOrderCommand } from './commands/place-order.ts';
 import type { OrderContext } from './config.ts';
-import { type CustomerDecision, customerFor, type Order } from './domain/order.ts';
+import { type CustomerDecision, customerFor } from './domain/order.ts';
 import type { PaymentPort } from './payment-port.ts';
+import { orders } from './tables.ts';
 
 /**
  * What a customer sends; server-owned fields (id, orderStatus …) are ignored if present.
  * userName may be left out when the caller is known (it is then the caller's name).
  */
-const OrderBody = Type.Object({
-  itemName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
-  qty: Type.Integer({ minimum: 1, maximum: LIMITS.int }),
-  itemPrice: Type.Integer({ minimum: 0, maximum: LIMITS.id }),
-  storeName: Type.String({ minLength: 1, maxLength: LIMITS.text }),
-  userName: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.text })),
-});
-
-const SORTABLE = ['id', 'itemName', 'storeName', 'userName', 'orderStatus'] as const;
+const OrderBody = Type.Object({ ...orderLineFields, userName: Type.Optional(orderLineFields.userName) });
 
 /** A refused customer becomes HTTP here: someone else's name → 403, none at all → 400. */
 function customerOrThrow(decision: CustomerDecision): string {
@@ -52,7 +36,7 @@ function customerOrThrow(decision: CustomerDecision): string {
 
 export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
   const { app } = ctx;
-  const resource = (base: string, order: Order) => halResource(base, '/orders', order);
+  resourceRoutes(app, ctx.store.db, orders);
 
   app.post('/orders', { schema: { body: OrderBody } }, async (request, reply) => {
     const { itemName, qty, itemPrice, storeName } = request.body;
@@ -63,31 +47,8 @@ export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
       { itemName, qty, itemPrice, storeName, userName },
       currentTraceparent(request),
     );
-    const body = resource(baseUrlOf(request), order);
+    const body = orders.resource(baseUrlOf(request), order);
     return hal(reply, 201, body, body._links.self.href);
-  });
-
-  app.get('/orders', { schema: { querystring: PagingQuery } }, (request, reply) =>
-    replyHalList(ctx.store.db, request, reply, {
-      table: 'orders',
-      path: '/orders',
-      plural: 'orders',
-      sortable: SORTABLE,
-      filters: { userName: ownerScope(callerOf(request)) },
-      resource: (base, row) =>
-        resource(base, {
-          ...row,
-          id: Number(row.id),
-          itemPrice: Number(row.itemPrice),
-          paymentId: Number(row.paymentId),
-        }),
-    }),
-  );
-
-  app.get('/orders/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const order = await loadOrder(ctx.store.db, request.params.id);
-    if (!order || !mayAccess(callerOf(request), order.userName)) throw orderNotFound(request.params.id);
-    return hal(reply, 200, resource(baseUrlOf(request), order));
   });
 
   /** The seed's cancel: DELETE → 204; the order stays readable with status OrderCancelled. */

@@ -1,46 +1,42 @@
-import { type Kysely, keyText, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated } from 'kysely';
-import type { OrderStatus, PaymentStatus } from './domain/order.ts';
+import { createTables, declareResource, LIMITS, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { orderLineFields } from '../../order-line.ts';
+import { ORDER_STATUSES, PAYMENT_STATUSES } from './domain/order.ts';
+
+/** Order numbers handed out before paying (the payment needs the order id); not orders. */
+export const orderNumbers = declareResource({
+  table: 'order_numbers',
+  plural: 'orderNumbers',
+  fields: Type.Object({ token: Type.String({ maxLength: 255 }) }),
+  unique: ['token'],
+});
+
+/** The customer's orders: numbered before paying, so the id is the command's. */
+export const orders = declareResource({
+  table: 'orders',
+  plural: 'orders',
+  id: 'assigned',
+  fields: Type.Object({
+    ...orderLineFields,
+    orderStatus: OneOf(ORDER_STATUSES),
+    paymentId: Type.Integer({ minimum: 1, maximum: LIMITS.id }),
+    paymentStatus: OneOf(PAYMENT_STATUSES),
+  }),
+  serverOwned: ['orderStatus', 'paymentId', 'paymentStatus'],
+  sortable: ['itemName', 'storeName', 'userName', 'orderStatus'],
+  owner: 'userName',
+});
 
 export interface OrderTables {
-  /** Order numbers handed out before paying (the payment needs the order id); not orders. */
-  order_numbers: { id: Generated<number>; token: string };
-  orders: {
-    id: number;
-    itemName: string;
-    qty: number;
-    itemPrice: number;
-    storeName: string;
-    userName: string;
-    orderStatus: OrderStatus;
-    paymentId: number;
-    paymentStatus: PaymentStatus;
-  };
+  order_numbers: TableOf<typeof orderNumbers>;
+  orders: TableOf<typeof orders>;
 }
 
-export const migrations: Record<string, Migration> = {
-  '0001_orders': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('order_numbers'), 'id', db)
-        .addColumn('token', keyText, (c) => c.notNull().unique())
-        .execute();
-      await db.schema
-        .createTable('orders')
-        .addColumn('id', 'bigint', (c) => c.primaryKey())
-        .addColumn('itemName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('qty', 'integer', (c) => c.notNull())
-        .addColumn('itemPrice', 'bigint', (c) => c.notNull())
-        .addColumn('storeName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('userName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('orderStatus', 'varchar(32)', (c) => c.notNull())
-        .addColumn('paymentId', 'bigint', (c) => c.notNull())
-        .addColumn('paymentStatus', 'varchar(32)', (c) => c.notNull())
-        .execute();
-    },
-  },
+export const migrations = {
+  '0001_orders': createTables(orderNumbers, orders),
   '0002_orders_user': {
     // GET /orders through the gateway lists only the caller's orders.
-    async up(db: Kysely<unknown>) {
+    async up(db: Parameters<typeof orders.load>[0]) {
       await db.schema.createIndex('orders_user').on('orders').column('userName').execute();
     },
   },

@@ -1,36 +1,27 @@
-import { type Kysely, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated, Selectable } from 'kysely';
-import type { StoreOrder, StoreOrderStatus } from './domain/store-order.ts';
+import { createTables, declareResource, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { orderCopyFields } from '../../order-line.ts';
+import { STORE_ORDER_STATUSES } from './domain/store-order.ts';
+
+/** The store's copy of each paid order, with the store's own progress on it. */
+export const storeCopies = declareResource({
+  table: 'ordermanagements',
+  plural: 'ordermanagements',
+  fields: Type.Object({ ...orderCopyFields, orderStatus: OneOf(STORE_ORDER_STATUSES) }),
+  serverOwned: ['orderStatus'],
+  unique: ['orderId'],
+  sortable: ['orderId', 'orderStatus', 'storeName'],
+  filterable: ['orderId'],
+  links: (order) => ({
+    accept: 'accept',
+    decorate: 'decorate',
+    reject: 'reject',
+    order: `/orders/${order.orderId}`,
+  }),
+});
 
 export interface OrderManagementTables {
-  ordermanagements: {
-    id: Generated<number>;
-    orderId: number;
-    itemName: string;
-    qty: number;
-    itemPrice: number;
-    storeName: string;
-    userName: string;
-    orderStatus: StoreOrderStatus;
-  };
+  ordermanagements: TableOf<typeof storeCopies>;
 }
 
-export function toStoreOrder(row: Selectable<OrderManagementTables['ordermanagements']>): StoreOrder {
-  return { ...row, id: Number(row.id), orderId: Number(row.orderId), itemPrice: Number(row.itemPrice) };
-}
-
-export const migrations: Record<string, Migration> = {
-  '0001_ordermanagements': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('ordermanagements'), 'id', db)
-        .addColumn('orderId', 'bigint', (c) => c.notNull().unique())
-        .addColumn('itemName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('qty', 'integer', (c) => c.notNull())
-        .addColumn('itemPrice', 'bigint', (c) => c.notNull())
-        .addColumn('storeName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('userName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('orderStatus', 'varchar(32)', (c) => c.notNull())
-        .execute();
-    },
-  },
-};
+export const migrations = { '0001_ordermanagements': createTables(storeCopies) };

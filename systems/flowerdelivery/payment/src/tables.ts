@@ -1,35 +1,25 @@
-import { type Kysely, keyText, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated } from 'kysely';
-import type { PaymentStatus } from './domain/payment.ts';
+import { createTables, declareResource, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { orderCopyFields } from '../../order-line.ts';
+
+/** Payments: the order line paid for; created only by the order service's sync call. */
+export const payments = declareResource({
+  table: 'payments',
+  plural: 'payments',
+  fields: Type.Object({
+    ...orderCopyFields,
+    paymentStatus: Type.Union([Type.Literal('Paid'), Type.Literal('Refunded')]),
+    idempotencyKey: Type.String({ maxLength: 255 }),
+  }),
+  serverOwned: ['paymentStatus'],
+  hidden: ['idempotencyKey'],
+  unique: ['idempotencyKey'],
+  indexes: ['orderId'],
+  sortable: ['orderId', 'paymentStatus'],
+});
 
 export interface PaymentTables {
-  payments: {
-    id: Generated<number>;
-    idempotencyKey: string;
-    orderId: number;
-    itemName: string;
-    qty: number;
-    itemPrice: number;
-    storeName: string;
-    userName: string;
-    paymentStatus: PaymentStatus;
-  };
+  payments: TableOf<typeof payments>;
 }
 
-export const migrations: Record<string, Migration> = {
-  '0001_payments': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('payments'), 'id', db)
-        .addColumn('idempotencyKey', keyText, (c) => c.notNull().unique())
-        .addColumn('orderId', 'bigint', (c) => c.notNull())
-        .addColumn('itemName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('qty', 'integer', (c) => c.notNull())
-        .addColumn('itemPrice', 'bigint', (c) => c.notNull())
-        .addColumn('storeName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('userName', 'varchar(255)', (c) => c.notNull())
-        .addColumn('paymentStatus', 'varchar(32)', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('payments_order').on('payments').column('orderId').execute();
-    },
-  },
-};
+export const migrations = { '0001_payments': createTables(payments) };

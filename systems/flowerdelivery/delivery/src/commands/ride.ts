@@ -1,9 +1,9 @@
 /** The rider's two actions: start and complete a delivery (load → decide → save, see decideOnRow). */
-import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { type Decision, decideOnRow, statusRows } from '@bounded/service-kit';
+import type { BaseConfig, ServiceContext } from '@bounded/kernel';
+import { type Decision, decideOnRow, statusRowsOf } from '@bounded/service-kit';
 import { type FlowerEvent, toNewEvent } from '../../../events.ts';
 import { completeDelivery, type Delivery, startDelivery } from '../domain/delivery.ts';
-import { type DeliveryTables, toDelivery } from '../tables.ts';
+import { type DeliveryTables, deliveries } from '../tables.ts';
 
 export const riderActions = {
   start: startDelivery,
@@ -13,13 +13,11 @@ export const riderActions = {
 export type RiderAction = keyof typeof riderActions;
 
 /** Deliveries as rows: a rider's action changes only the status. */
-export const deliveryRows = statusRows<DeliveryTables, 'deliveries', Delivery, FlowerEvent>({
-  table: 'deliveries',
-  status: 'deliveryStatus',
-  toState: toDelivery,
-  notFound: (id) => new NotFoundError('DELIVERY.NOT_FOUND', `delivery ${id} not found`),
+export const deliveryRows = statusRowsOf<DeliveryTables, Delivery, FlowerEvent>(
+  deliveries,
+  'deliveryStatus',
   toNewEvent,
-});
+);
 
 export function rideCommand(
   ctx: ServiceContext<DeliveryTables, BaseConfig>,

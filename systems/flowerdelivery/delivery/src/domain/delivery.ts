@@ -3,11 +3,13 @@
 import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { FlowerEvent, OrderLine } from '../../../events.ts';
 
-export type DeliveryStatus =
-  | 'DeliveryRequested'
-  | 'DeliveryStarted'
-  | 'DeliveryCompleted'
-  | 'DeliveryCancelled';
+export const DELIVERY_STATUSES = [
+  'DeliveryRequested',
+  'DeliveryStarted',
+  'DeliveryCompleted',
+  'DeliveryCancelled',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery extends OrderLine {
   readonly id: number;

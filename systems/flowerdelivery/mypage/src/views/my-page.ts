@@ -5,19 +5,24 @@
  */
 import { advance } from '@bounded/service-kit';
 
-export type MyPageOrderStatus =
-  | 'Ordered'
-  | 'Paid'
-  | 'OrderAccepted'
-  | 'Decorated'
-  | 'OrderRejected'
-  | 'OrderCancelled';
-export type MyPageDeliveryStatus =
-  | 'DeliveryRequested'
-  | 'DeliveryStarted'
-  | 'DeliveryCompleted'
-  | 'DeliveryCancelled';
-export type MyPagePaymentStatus = 'Paid' | 'Refunded';
+export const MY_PAGE_ORDER_STATUSES = [
+  'Ordered',
+  'Paid',
+  'OrderAccepted',
+  'Decorated',
+  'OrderRejected',
+  'OrderCancelled',
+] as const;
+export type MyPageOrderStatus = (typeof MY_PAGE_ORDER_STATUSES)[number];
+export const MY_PAGE_DELIVERY_STATUSES = [
+  'DeliveryRequested',
+  'DeliveryStarted',
+  'DeliveryCompleted',
+  'DeliveryCancelled',
+] as const;
+export type MyPageDeliveryStatus = (typeof MY_PAGE_DELIVERY_STATUSES)[number];
+export const MY_PAGE_PAYMENT_STATUSES = ['Paid', 'Refunded'] as const;
+export type MyPagePaymentStatus = (typeof MY_PAGE_PAYMENT_STATUSES)[number];
 
 export interface MyPage {
   readonly orderId: number;

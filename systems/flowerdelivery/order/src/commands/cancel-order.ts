@@ -7,6 +7,7 @@ import { type Caller, decided, mayAccess } from '@bounded/service-kit';
 import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { cancelOrder } from '../domain/order.ts';
+import { orders } from '../tables.ts';
 import { loadOrder, orderNotFound } from './load-order.ts';
 
 export async function cancelOrderCommand(
@@ -19,7 +20,7 @@ export async function cancelOrderCommand(
     const order = await loadOrder(trx, id, { lock: true });
     if (!order || !mayAccess(caller, order.userName)) throw orderNotFound(id);
     const { state, events } = decided(cancelOrder(order));
-    await trx.updateTable('orders').set({ orderStatus: state.orderStatus }).where('id', '=', id).execute();
+    await orders.update(trx, id, { orderStatus: state.orderStatus });
     await record(events.map(toNewEvent));
   }, traceparent);
 }

@@ -10,6 +10,7 @@ import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { type Order, type OrderRequest, placeOrder } from '../domain/order.ts';
 import type { PaymentPort } from '../payment-port.ts';
+import { orders } from '../tables.ts';
 
 export function placeOrderCommand(
   ctx: OrderContext,
@@ -23,7 +24,7 @@ export function placeOrderCommand(
       number: () => numberOrder(ctx),
       pay: (orderId, token) => payment.pay({ orderId, ...request }, token, traceparent),
       decide: (orderId, paymentId) => placeOrder(orderId, request, paymentId),
-      save: (trx, order) => trx.insertInto('orders').values(order).execute(),
+      save: (trx, order) => orders.insert(trx, order),
       compensation: (orderId, paymentId) => ({
         type: 'PaymentCompensationRequested' as const,
         data: { orderId, paymentId, reason: 'order could not be saved after payment' },

@@ -6,16 +6,19 @@
 import { accept, advance, type Caller, type Decision, type Rejection, refuse } from '@bounded/service-kit';
 import type { FlowerEvent } from '../../../events.ts';
 
-export type OrderStatus =
-  | 'Paid'
-  | 'OrderAccepted'
-  | 'Decorated'
-  | 'DeliveryStarted'
-  | 'DeliveryCompleted'
-  | 'OrderCancelled'
-  | 'OrderRejected';
+export const ORDER_STATUSES = [
+  'Paid',
+  'OrderAccepted',
+  'Decorated',
+  'DeliveryStarted',
+  'DeliveryCompleted',
+  'OrderCancelled',
+  'OrderRejected',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export type PaymentStatus = 'Paid' | 'Refunded';
+export const PAYMENT_STATUSES = ['Paid', 'Refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export interface Order {
   readonly id: number;

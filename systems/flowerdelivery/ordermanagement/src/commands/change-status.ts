@@ -1,9 +1,9 @@
 /** One use case per store action (accept, decorate, reject): load → decide → save + events. */
-import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { type Decision, decided } from '@bounded/service-kit';
+import type { BaseConfig, ServiceContext } from '@bounded/kernel';
+import { type Decision, decideOnRow, statusRowsOf } from '@bounded/service-kit';
 import { type FlowerEvent, toNewEvent } from '../../../events.ts';
 import { acceptOrder, decorate, rejectOrder, type StoreOrder } from '../domain/store-order.ts';
-import { type OrderManagementTables, toStoreOrder } from '../tables.ts';
+import { type OrderManagementTables, storeCopies } from '../tables.ts';
 
 export const storeActions = {
   accept: acceptOrder,
@@ -13,27 +13,18 @@ export const storeActions = {
 
 export type StoreAction = keyof typeof storeActions;
 
-export async function changeStatusCommand(
+/** The store's copies as rows: a store action changes only the status. */
+const storeOrderRows = statusRowsOf<OrderManagementTables, StoreOrder, FlowerEvent>(
+  storeCopies,
+  'orderStatus',
+  toNewEvent,
+);
+
+export function changeStatusCommand(
   ctx: ServiceContext<OrderManagementTables, BaseConfig>,
   id: number,
   action: StoreAction,
   traceparent?: string,
 ): Promise<StoreOrder> {
-  return ctx.command(async (trx, record) => {
-    const row = await trx
-      .selectFrom('ordermanagements')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError('ORDERMANAGEMENT.NOT_FOUND', `ordermanagement ${id} not found`);
-    const { state, events } = decided(storeActions[action](toStoreOrder(row)));
-    await trx
-      .updateTable('ordermanagements')
-      .set({ orderStatus: state.orderStatus })
-      .where('id', '=', id)
-      .execute();
-    await record(events.map(toNewEvent));
-    return state;
-  }, traceparent);
+  return decideOnRow(ctx, storeOrderRows, id, storeActions[action], traceparent);
 }

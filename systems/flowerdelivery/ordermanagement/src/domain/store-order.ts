@@ -6,12 +6,14 @@
 import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { FlowerEvent, OrderLine } from '../../../events.ts';
 
-export type StoreOrderStatus =
-  | 'Received'
-  | 'OrderAccepted'
-  | 'Decorated'
-  | 'OrderRejected'
-  | 'OrderCancelled';
+export const STORE_ORDER_STATUSES = [
+  'Received',
+  'OrderAccepted',
+  'Decorated',
+  'OrderRejected',
+  'OrderCancelled',
+] as const;
+export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
 
 export interface StoreOrder extends OrderLine {
   readonly id: number;

@@ -5,39 +5,23 @@
 import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf } from '../../../events.ts';
 import { cancelByCustomer } from '../domain/store-order.ts';
-import { type OrderManagementTables, toStoreOrder } from '../tables.ts';
+import { type OrderManagementTables, storeCopies } from '../tables.ts';
 
 type Event = { key: string; data: Readonly<Record<string, unknown>> };
 
 async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Promise<void> {
-  const row = await trx
-    .selectFrom('ordermanagements')
-    .selectAll()
-    .where('orderId', '=', orderIdOf(event))
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await storeCopies.loadBy(trx, 'orderId', orderIdOf(event), { lock: true });
   if (!row) return;
-  const next = cancelByCustomer(toStoreOrder(row));
-  await trx
-    .updateTable('ordermanagements')
-    .set({ orderStatus: next.orderStatus })
-    .where('id', '=', next.id)
-    .execute();
+  const next = cancelByCustomer(row);
+  await storeCopies.update(trx, next.id, { orderStatus: next.orderStatus });
 }
 
 export const storeOrders = {
   Paid: async (event: Event, trx: Kysely<OrderManagementTables>) => {
     const { orderId, itemName, qty, itemPrice, storeName, userName } = payloadOf('Paid', event.data);
-    const known = await trx
-      .selectFrom('ordermanagements')
-      .select('id')
-      .where('orderId', '=', orderId)
-      .executeTakeFirst();
-    if (known) return;
-    await trx
-      .insertInto('ordermanagements')
-      .values({ orderId, itemName, qty, itemPrice, storeName, userName, orderStatus: 'Received' })
-      .execute();
+    if (await storeCopies.loadBy(trx, 'orderId', orderId)) return;
+    const line = { orderId, itemName, qty, itemPrice, storeName, userName };
+    await storeCopies.insert(trx, { ...line, orderStatus: 'Received' });
   },
   OrderCancelled: stopWorking,
   PaymentCancelled: stopWorking,

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf, toNewEvent } from '../../../events.ts';
 import { loadPayment } from '../commands/load-payment.ts';
 import { type RefundReason, refund } from '../domain/payment.ts';
-import type { PaymentTables } from '../tables.ts';
+import { type PaymentTables, payments } from '../tables.ts';
 
 type Event = { key: string; data: Readonly<Record<string, unknown>> };
 
@@ -21,7 +21,7 @@ async function refundFor(
   if (!payment) return; // never paid: nothing to give back
   const decision = refund(payment, reason);
   if (!decision.ok) return; // already refunded
-  await trx.updateTable('payments').set({ paymentStatus: 'Refunded' }).where('id', '=', payment.id).execute();
+  await payments.update(trx, payment.id, { paymentStatus: 'Refunded' });
   await record(decision.events.map(toNewEvent));
 }
 
