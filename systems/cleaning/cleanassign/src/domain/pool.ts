@@ -11,7 +11,8 @@
  * Assigned, so a second live assignment of one cleaner cannot be stored at all.
  *
  * The cleaner idle longest is asked first (`idleSince`, set at registration and whenever an
- * assignment ends). Nobody idle → the request ends NoCleanerAvailable at once: it never waits
+ * assignment ends; the command's query orders by it). An assignment's id is its request's id:
+ * one assignment per request, whichever replica handles it. Nobody idle → the request ends NoCleanerAvailable at once: it never waits
  * in a queue nobody watches, and the customer may ask again.
  */
 import { accept, type Decision, refuse } from '@bounded/service-kit';
@@ -44,27 +45,25 @@ export interface Assignment extends RequestLine {
 }
 
 type AssignmentDecision = Decision<Assignment, CleaningEvent>;
+/** What a decision that cannot be refused gives: the new state and its events (maybe none). */
+export interface Outcome {
+  readonly state: Assignment;
+  readonly events: readonly CleaningEvent[];
+}
 
+/** A new cleaner: idle from `at`, so last in the queue of idle cleaners. */
 export function registerCleaner(
-  id: number,
   cleaner: { name: string; tel: string; username: string | null },
   at: string,
-): Cleaner {
-  return { id, ...cleaner, status: 'Idle', idleSince: at };
+): Omit<Cleaner, 'id'> {
+  return { ...cleaner, status: 'Idle', idleSince: at };
 }
 
-/** Of the idle cleaners, the one idle longest (ties: the first registered). */
-export function longestIdle(cleaners: readonly Cleaner[]): Cleaner | undefined {
-  return cleaners
-    .filter((c) => c.status === 'Idle')
-    .reduce<Cleaner | undefined>(
-      (best, c) =>
-        !best || c.idleSince < best.idleSince || (c.idleSince === best.idleSince && c.id < best.id) ? c : best,
-      undefined,
-    );
-}
-
-const cleanerLineOf = (c: Cleaner): CleanerLine => ({ cleanerId: c.id, cleanerName: c.name, cleanerTel: c.tel });
+const cleanerLineOf = (c: Cleaner): CleanerLine => ({
+  cleanerId: c.id,
+  cleanerName: c.name,
+  cleanerTel: c.tel,
+});
 const requestOf = (a: RequestLine): RequestLine => ({
   orderId: a.orderId,
   customerId: a.customerId,
@@ -77,7 +76,7 @@ const requestOf = (a: RequestLine): RequestLine => ({
  * Assigns `cleaner` (already claimed by the command) to the request, or — with no cleaner free —
  * ends the request NoCleanerAvailable.
  */
-export function assign(id: number, request: RequestLine, cleaner: Cleaner | undefined, at: string): AssignmentDecision {
+export function assign(id: number, request: RequestLine, cleaner: Cleaner | undefined, at: string): Outcome {
   const line = requestOf(request);
   if (!cleaner) {
     const none: Assignment = {
@@ -91,7 +90,10 @@ export function assign(id: number, request: RequestLine, cleaner: Cleaner | unde
       activeCleanerId: null,
       updatedAt: at,
     };
-    return accept(none, [{ type: 'NoCleanerAvailable', data: { id, ...line, status: 'NoCleanerAvailable' } }]);
+    return {
+      state: none,
+      events: [{ type: 'NoCleanerAvailable', data: { id, ...line, status: 'NoCleanerAvailable' } }],
+    };
   }
   const assigned: Assignment = {
     id,
@@ -104,9 +106,12 @@ export function assign(id: number, request: RequestLine, cleaner: Cleaner | unde
     activeCleanerId: cleaner.id,
     updatedAt: at,
   };
-  return accept(assigned, [
-    { type: 'CleanerAssigned', data: { id, ...line, ...cleanerLineOf(cleaner), status: 'Assigned' } },
-  ]);
+  return {
+    state: assigned,
+    events: [
+      { type: 'CleanerAssigned', data: { id, ...line, ...cleanerLineOf(cleaner), status: 'Assigned' } },
+    ],
+  };
 }
 
 /**
@@ -132,21 +137,34 @@ export function cancelledBeforeAssignment(id: number, request: RequestLine, at: 
  * The customer cancelled: a live assignment is cancelled and frees its cleaner. One that ended
  * (completed, none free, already cancelled) stays as it is: nothing to free.
  */
-export function cancelAssignment(a: Assignment, at: string): AssignmentDecision {
-  if (a.status !== 'Assigned' || a.cleanerId === null) return accept(a, []);
-  return accept({ ...a, status: 'Cancelled', activeCleanerId: null, updatedAt: at }, [
-    {
-      type: 'AssignmentCancelled',
-      data: { id: a.id, orderId: a.orderId, customerId: a.customerId, cleanerId: a.cleanerId, status: 'Cancelled' },
-    },
-  ]);
+export function cancelAssignment(a: Assignment, at: string): Outcome {
+  if (a.status !== 'Assigned' || a.cleanerId === null) return { state: a, events: [] };
+  return {
+    state: { ...a, status: 'Cancelled', activeCleanerId: null, updatedAt: at },
+    events: [
+      {
+        type: 'AssignmentCancelled',
+        data: {
+          id: a.id,
+          orderId: a.orderId,
+          customerId: a.customerId,
+          cleanerId: a.cleanerId,
+          status: 'Cancelled',
+        },
+      },
+    ],
+  };
 }
 
 /** The assigned cleaner finished (requirement 6): the assignment ends Completed and frees them. */
 export function completeAssignment(a: Assignment, at: string): AssignmentDecision {
-  if (a.status === 'Completed') return refuse('ASSIGNMENT.ALREADY_COMPLETED', `assignment ${a.id} is already completed`);
+  if (a.status === 'Completed')
+    return refuse('ASSIGNMENT.ALREADY_COMPLETED', `assignment ${a.id} is already completed`);
   if (a.status === 'Cancelled')
-    return refuse('ASSIGNMENT.CANCELLED', `assignment ${a.id} was cancelled by the customer: nothing to complete`);
+    return refuse(
+      'ASSIGNMENT.CANCELLED',
+      `assignment ${a.id} was cancelled by the customer: nothing to complete`,
+    );
   if (a.status !== 'Assigned' || a.cleanerId === null || a.cleanerName === null || a.cleanerTel === null)
     return refuse('ASSIGNMENT.NO_CLEANER', `assignment ${a.id} has no cleaner: nothing to complete`);
   return accept({ ...a, status: 'Completed', activeCleanerId: null, updatedAt: at }, [
@@ -167,8 +185,3 @@ export function completeAssignment(a: Assignment, at: string): AssignmentDecisio
 /** A cleaner is busy while assigned and idle again, from now, when the assignment ends. */
 export const occupy = (c: Cleaner): Cleaner => ({ ...c, status: 'Busy' });
 export const release = (c: Cleaner, at: string): Cleaner => ({ ...c, status: 'Idle', idleSince: at });
-
-/** Whether the caller may act on an assignment: its own cleaner (by login), or anyone trusted. */
-export function isAssignedTo(a: Assignment, username: string): boolean {
-  return a.cleanerUsername !== null && a.cleanerUsername === username;
-}

@@ -5,7 +5,7 @@
  * then on it follows what cleanassign and the customer decided. Pure. A status only moves
  * forward along STATUS_RANK (a late or re-delivered event never undoes a newer one).
  */
-import { accept, advance, type Decision } from '@bounded/service-kit';
+import { advance } from '@bounded/service-kit';
 import type { CleaningEvent, RequestLine } from '../../../events.ts';
 
 export type CleanManageStatus =
@@ -42,9 +42,9 @@ const STATUS_RANK: Record<CleanManageStatus, number> = {
   Completed: 10,
 };
 
-export function register(id: number, registration: Registration): CleanManage {
+/** A new registration: waiting for cleancall to save the request before a cleaner is asked for. */
+export function register(registration: Registration): Omit<CleanManage, 'id'> {
   return {
-    id,
     ...registration,
     status: 'Requested',
     assignmentRequested: false,
@@ -65,11 +65,12 @@ const lineOf = (m: CleanManage): RequestLine => ({
  * The request was saved by cleancall: ask for a cleaner — once, and not for a request that was
  * withdrawn or cancelled meanwhile (nothing to assign).
  */
-export function requestAssignment(m: CleanManage): Decision<CleanManage, CleaningEvent> {
-  if (m.assignmentRequested || m.status !== 'Requested') return accept(m, []);
-  return accept({ ...m, assignmentRequested: true }, [
-    { type: 'AssignmentRequested', data: { id: m.id, ...lineOf(m) } },
-  ]);
+export function requestAssignment(m: CleanManage): { state: CleanManage; events: readonly CleaningEvent[] } {
+  if (m.assignmentRequested || m.status !== 'Requested') return { state: m, events: [] };
+  return {
+    state: { ...m, assignmentRequested: true },
+    events: [{ type: 'AssignmentRequested', data: { id: m.id, ...lineOf(m) } }],
+  };
 }
 
 export interface Observation {

@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { cleanAssignService } from './service.ts';
+
+await startService(cleanAssignService);

@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { cleanCallService } from './service.ts';
+
+await startService(cleanCallService);

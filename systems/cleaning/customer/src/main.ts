@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { customerService } from './service.ts';
+
+await startService(customerService);
