@@ -1,0 +1,139 @@
+/**
+ * The library system as real processes for the system tests: one esbuild bundle per service,
+ * ephemeral loopback ports, one temp DATA_DIR (embedded store and event log), and the member's
+ * and staff's actions as small helpers over HTTP on the services' own ports (direct calls).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  bundleService,
+  eventually,
+  freePort,
+  killAll,
+  type ServiceProcess,
+  startProcess,
+  tempDir,
+} from '@bounded/service-kit/testing';
+
+export const NAMES = ['rental', 'payment', 'mypage', 'book'] as const;
+export type Name = (typeof NAMES)[number];
+// biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
+export type Json = Record<string, any>;
+
+const WAIT_MS = 20_000;
+
+export async function library(prefix: string) {
+  const dataDir = tempDir(prefix);
+  const bundles = {} as Record<Name, string>;
+  const ports = {} as Record<Name, number>;
+  const procs = {} as Partial<Record<Name, ServiceProcess>>;
+  await Promise.all(
+    NAMES.map(async (name) => {
+      bundles[name] = await bundleService(join(import.meta.dirname, '..'), name, 'library');
+      ports[name] = await freePort();
+    }),
+  );
+  const envOf = (name: Name): Record<string, string> => {
+    if (name === 'rental') {
+      return {
+        PAYMENT_URL: `http://127.0.0.1:${ports.payment}`,
+        PAYMENT_HALF_OPEN_MS: '2000',
+        PAYMENT_BREAKER_FAILURES: '3',
+      };
+    }
+    return name === 'book' ? { BOOK_DEV_BOOKS: '1' } : {};
+  };
+
+  const start = async (name: Name, env: Record<string, string> = {}) => {
+    procs[name] = await startProcess(name, bundles[name], ports[name], {
+      DATA_DIR: dataDir,
+      ...envOf(name),
+      ...env,
+    });
+  };
+  const stop = async (name: Name) => {
+    await procs[name]?.stop();
+    delete procs[name];
+  };
+  /** One more replica of a service (own port, same database and consumer group). */
+  const replica = async (name: Name): Promise<ServiceProcess> =>
+    startProcess(`${name}-2`, bundles[name], await freePort(), { DATA_DIR: dataDir, ...envOf(name) });
+
+  const url = (name: Name, path: string) => `http://127.0.0.1:${ports[name]}${path}`;
+  const send = (name: Name, method: string, path: string, body?: unknown) =>
+    fetch(url(name, path), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const json = async (name: Name, path: string): Promise<Json> => (await fetch(url(name, path))).json();
+  const until = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = WAIT_MS) =>
+    eventually(probe, ms).catch((error: Error) => {
+      throw new Error(`${what}: ${error.message}`);
+    });
+  const all = async (name: Name, path: string, plural: string): Promise<Json[]> =>
+    ((await json(name, `${path}${path.includes('?') ? '&' : '?'}size=2000`))._embedded[plural] as Json[]) ??
+    [];
+
+  const api = {
+    dataDir,
+    ports,
+    procs,
+    start,
+    stop,
+    replica,
+    send,
+    json,
+    all,
+    until,
+    async startAll() {
+      await Promise.all(NAMES.map((n) => start(n)));
+    },
+    stopAll: killAll,
+    /** A member reserves (direct call, the seed's way): 201 + Location; answers the rental. */
+    async reserve(bookId: number | string, memberId: string | number = 'customer1'): Promise<Json> {
+      const res = await send('rental', 'POST', '/rentals', { memberId, bookId });
+      const body = (await res.json()) as Json;
+      assert.equal(res.status, 201, JSON.stringify(body));
+      assert.equal(res.headers.get('location'), body._links.self.href);
+      return body;
+    },
+    async request(id: number, reqState: string, status = 200): Promise<Json> {
+      const res = await send('rental', 'PATCH', `/rentals/${id}`, { reqState });
+      const body = (await res.json()) as Json;
+      assert.equal(res.status, status, `${reqState} on rental ${id}: ${JSON.stringify(body)}`);
+      return body;
+    },
+    async newBook(title = '새 책'): Promise<number> {
+      const res = await send('book', 'POST', '/books', { title });
+      assert.equal(res.status, 201);
+      return ((await res.json()) as Json).id as number;
+    },
+    rental: (id: number) => json('rental', `/rentals/${id}`),
+    payment: (id: number) => json('payment', `/payments/${id}`),
+    book: (id: number) => json('book', `/books/${id}`),
+    rentalIs: (id: number, check: (r: Json) => boolean) =>
+      until(`rental ${id}`, async () => {
+        const r = await api.rental(id);
+        return check(r) && r;
+      }),
+    paymentIs: (id: number, check: (p: Json) => boolean) =>
+      until(`payment ${id}`, async () => {
+        const p = await api.payment(id);
+        return check(p) && p;
+      }),
+    bookIs: (id: number, check: (b: Json) => boolean) =>
+      until(`book ${id}`, async () => {
+        const b = await api.book(id);
+        return check(b) && b;
+      }),
+    /** Waits until the rental's mypage row passes `check` (and returns it). */
+    view: (id: number, check: (row: Json) => boolean) =>
+      until(`mypage ${id}`, async () => {
+        const res = await fetch(url('mypage', `/mypages/${id}`));
+        const row = (await res.json()) as Json;
+        return res.ok && check(row) && row;
+      }),
+  };
+  return api;
+}
