@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { type EventBus, type EventMessage, openBus } from '@bounded/bus';
-import { bundle } from '../scripts/bundle.ts';
+import { bundle } from '@bounded/bundle';
+import type { EventBus, EventMessage } from '@bounded/bus';
+import { openBus } from '@bounded/kernel';
 
 const { values: args } = parseArgs({
   options: {

@@ -6,8 +6,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { bundle } from '@bounded/bundle';
 import autocannon from 'autocannon';
-import { bundle } from '../scripts/bundle.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -9,6 +9,5 @@ export {
   type WireEvent,
 } from './envelope.ts';
 export { type Member, Members } from './members.ts';
-export { openBus } from './open.ts';
 export * from './port.ts';
 export { type RetryOptions, retryUntilHandled } from './retry.ts';

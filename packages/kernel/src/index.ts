@@ -24,6 +24,7 @@ export {
 } from './errors.ts';
 export { createHealth, type HealthControl, type ReadyCheck } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { openBus } from './open-bus.ts';
 export {
   type Resource,
   type RunnableApp,

@@ -4,7 +4,7 @@
  * own (name, topic, migrations, setup); everything with a side effect is wired here.
  */
 
-import { type EventBus, openBus } from '@bounded/bus';
+import type { EventBus } from '@bounded/bus';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '@bounded/http-client';
 import {
   createOutbox,
@@ -23,6 +23,7 @@ import { type App, buildApp } from './app.ts';
 import { type BaseConfig, baseConfigSchema, extendConfig, loadConfig } from './config.ts';
 import { NotFoundError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { openBus } from './open-bus.ts';
 import { type Resource, type RunningService, runService } from './run.ts';
 
 export interface ServiceDefinition<DB, C extends TObject = TObject> {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface ProcessSpec {
   /** `system/service` (or `auth`). */
   readonly id: string;
-  /** Plain-JS bundle of the process entry (see scripts/bundle.ts). */
+  /** Plain-JS bundle of the process entry (see @bounded/bundle). */
   readonly bundle: string;
   readonly env: Readonly<Record<string, string>>;
 }

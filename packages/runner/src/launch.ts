@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { bundle } from '../../../scripts/bundle.ts';
+import { bundle } from '@bounded/bundle';
 import { controlApp, type Gateway } from './control.ts';
 import type { LogSink } from './instance.ts';
 import { Supervisor } from './supervisor.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { bundle } from '../../../scripts/bundle.ts';
+import { bundle } from '@bounded/bundle';
 import { controlApp, Supervisor } from '../src/index.ts';
 
 const ID = 'runnertest/echo';

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { bundle } from '../../../../scripts/bundle.ts';
+import { bundle } from '@bounded/bundle';
 
 /** Bundles `<systemDir>/<service>/src/main.ts` (named `<system>-<service>` in .build/). */
 export async function bundleService(systemDir: string, service: string, system: string): Promise<string> {

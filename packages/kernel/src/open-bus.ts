@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { createEmbeddedBus, type EmbeddedBusOptions } from './embedded/bus.ts';
-import type { EventBus } from './port.ts';
+import { createEmbeddedBus, type EmbeddedBusOptions, type EventBus } from '@bounded/bus';
 
 /**
+ * Choosing the engine is composition, so it lives here above the port: `@bounded/bus` knows no adapter.
  * Opens the engine named by BUS_URL: `embedded:<dir>` (or nothing: `<dataDir>/bus`), or
  * `kafka://host:port[,host:port][?partitions=8&sessionTimeoutMs=…]`, or
  * `nats://host:port[,host:port][?partitions=8&leaseMs=…]` (JetStream).
