@@ -61,6 +61,7 @@ export interface SagaTables {
 
 export const sagaMigrations: Record<string, Migration> = {
   '0000_bounded_sagas': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the tables have types
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('bounded_sagas')
@@ -129,7 +130,7 @@ export interface SagaDefinition<DB, I, O> {
   complete(trx: Kysely<DB>, record: RecordEvents, input: I, results: StepResults): Promise<O>;
 }
 
-export interface StartOptions<DB> {
+export interface StartOptions<DB, I = unknown> {
   /** The business key: one running saga per correlation (e.g. the rental's order id). */
   readonly correlation: string;
   /** The client's Idempotency-Key, when it sent one. */
@@ -140,11 +141,16 @@ export interface StartOptions<DB> {
    * refuse). Not run when the request joins or replays an existing saga.
    */
   readonly check?: (trx: Kysely<DB>) => Promise<void>;
+  /**
+   * Whether this request may join (or replay) the existing saga started with `input`: e.g. only
+   * the customer who started it. Refused → 503 in progress (or a new saga, for a replay). Default: yes.
+   */
+  readonly mayJoin?: (input: I) => boolean;
 }
 
 export interface Saga<DB, I, O> {
   /** Starts the saga (or replays/joins an existing one, see StartOptions) and drives it to its end. */
-  run(input: I, options: StartOptions<DB>): Promise<O>;
+  run(input: I, options: StartOptions<DB, I>): Promise<O>;
 }
 
 export interface SagaRunnerOptions {
@@ -336,7 +342,7 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
   async function begin<I>(
     name: string,
     input: I,
-    options: StartOptions<DB>,
+    options: StartOptions<DB, I>,
   ): Promise<{ id: string } | { row: Row }> {
     return ctx.command(async (trx) => {
       const t = trx as unknown as Db;
@@ -348,19 +354,23 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
           .where('request_key', '=', options.requestKey)
           .orderBy('created_at', 'desc')
           .executeTakeFirst();
-        if (same?.status === 'completed') return { row: same };
-        if (same?.status === 'running') return { id: same.id };
+        const joinable = same !== undefined && (options.mayJoin?.(JSON.parse(same.input) as I) ?? true);
+        if (joinable && same.status === 'completed') return { row: same };
+        if (joinable && same.status === 'running') return { id: same.id };
         // compensated: the client tries again, and so does the saga (a new attempt).
       }
       const running = await t
         .selectFrom('bounded_sagas')
-        .select('id')
+        .selectAll()
         .where('saga', '=', name)
         .where('correlation', '=', options.correlation)
         .where('status', '=', 'running')
         .forUpdate()
         .executeTakeFirst();
-      if (running) return { id: running.id };
+      if (running) {
+        if (options.mayJoin && !options.mayJoin(JSON.parse(running.input) as I)) throw busy(running);
+        return { id: running.id };
+      }
       await options.check?.(trx);
       const now = Date.now();
       const id = randomUUID();
@@ -438,7 +448,7 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
       definitions.set(definition.name, definition);
       return {
         async run(input, options) {
-          const begun = await begin(definition.name, input, options);
+          const begun = await begin<I>(definition.name, input, options);
           if ('row' in begun) return outcomeOf<O>(begun.row);
           return drive<O>(begun.id);
         },

@@ -1,0 +1,237 @@
+/**
+ * The saga runner on a real service (embedded store): steps in order under stable keys, the
+ * outcome replayed, compensation of the done steps when a later one certainly failed, a step in
+ * doubt asked again (never compensated on a guess), a saga left running by a dead process resumed
+ * at start, one saga per correlation.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DependencyRejectedError, DependencyUnavailableError } from '@bounded/http-client';
+import { type BuiltService, buildService, type ServiceDefinition } from '@bounded/kernel';
+import type { Kysely } from 'kysely';
+import { type Saga, type SagaTables, sagaMigrations, sagaRunner } from '../src/saga.ts';
+import { eventually, tempDir } from '../src/testing/index.ts';
+
+interface Tables extends SagaTables {
+  effects: { id: number; what: string };
+}
+type Input = { order: number };
+
+/** What the fake remote steps do next: answer, fail for sure, or time out. */
+type Mode = 'ok' | 'refused' | 'down' | 'timeout' | 'open';
+const calls: Array<{ step: string; key: string }> = [];
+const modes: Record<string, Mode> = { reserve: 'ok', charge: 'ok' };
+
+function remote(step: string) {
+  return async (_input: Input, key: string) => {
+    calls.push({ step, key });
+    const mode = modes[step];
+    if (mode === 'refused') throw new DependencyRejectedError(step, 409, { code: 'NO', message: 'refused' });
+    if (mode === 'down') {
+      const cause = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+      throw new DependencyUnavailableError({
+        dependency: step,
+        code: 'DEPENDENCY.UNAVAILABLE',
+        reason: 'connection failed (ECONNREFUSED)',
+        retryAfterSeconds: 1,
+        cause,
+      });
+    }
+    if (mode === 'open' || mode === 'timeout') {
+      throw new DependencyUnavailableError({
+        dependency: step,
+        code: mode === 'open' ? 'DEPENDENCY.CIRCUIT_OPEN' : 'DEPENDENCY.TIMEOUT',
+        reason: mode,
+        retryAfterSeconds: 1,
+      });
+    }
+    return `${step}-done`;
+  };
+}
+
+const effect = (trx: Kysely<Tables>, what: string) =>
+  trx
+    .insertInto('effects')
+    .values({ what } as never)
+    .execute();
+
+function definition(onSaga: (saga: Saga<Tables, Input, { order: number }>) => void): ServiceDefinition<Tables> {
+  return {
+    name: 'sagas',
+    topic: 'saga-test',
+    migrations: {
+      ...sagaMigrations,
+      '0001_effects': {
+        async up(db) {
+          await db.schema
+            .createTable('effects')
+            .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+            .addColumn('what', 'varchar(255)', (c) => c.notNull())
+            .execute();
+        },
+      },
+    },
+    setup(ctx) {
+      const runner = sagaRunner(ctx, { leaseMs: 300, resumeEveryMs: 50 });
+      onSaga(
+        runner.define<Input, { order: number }>({
+          name: 'rent',
+          steps: [
+            {
+              name: 'reserve',
+              run: remote('reserve'),
+              compensate: (trx, _record, input, result) => effect(trx, `unreserve ${input.order} ${result}`),
+            },
+            { name: 'charge', run: remote('charge') },
+          ],
+          async complete(trx, _record, input, done) {
+            await effect(trx, `complete ${input.order} ${done.reserve} ${done.charge}`);
+            return { order: input.order };
+          },
+        }),
+      );
+    },
+  };
+}
+
+describe('saga runner', () => {
+  const dataDir = tempDir('saga-');
+  let service: BuiltService<Tables>;
+  let saga: Saga<Tables, Input, { order: number }>;
+  const effects = async () =>
+    (await service.context.store.db.selectFrom('effects').select('what').orderBy('id').execute()).map(
+      (r) => r.what,
+    );
+  const statusOf = async (order: number) =>
+    (
+      await service.context.store.db
+        .selectFrom('bounded_sagas')
+        .select(['status', 'step', 'in_doubt'])
+        .where('correlation', '=', String(order))
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow()
+    ).status;
+  const run = (order: number, requestKey?: string) =>
+    saga.run({ order }, { correlation: String(order), requestKey });
+
+  before(async () => {
+    service = await buildService(
+      definition((s) => {
+        saga = s;
+      }),
+      { DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    );
+    await service.start();
+  });
+  after(async () => {
+    await service.close();
+  });
+
+  it('runs the steps in order under keys of their own, completes once, replays the outcome for the same request key', async () => {
+    calls.length = 0;
+    assert.deepEqual(await run(1, 'k1'), { order: 1 });
+    assert.deepEqual(
+      calls.map((c) => c.step),
+      ['reserve', 'charge'],
+    );
+    assert.notEqual(calls[0]!.key, calls[1]!.key);
+    assert.deepEqual(await run(1, 'k1'), { order: 1 }, 'replayed');
+    assert.equal(calls.length, 2, 'no step ran again');
+    assert.deepEqual(await effects(), ['complete 1 reserve-done charge-done']);
+  });
+
+  it('a first step that certainly failed (breaker open) → 503, nothing to compensate', async () => {
+    modes.reserve = 'open';
+    await assert.rejects(run(2), (e: { status?: number }) => e.status === 503);
+    modes.reserve = 'ok';
+    assert.equal(await statusOf(2), 'compensated');
+    assert.equal((await effects()).length, 1, 'no effect');
+  });
+
+  it('a later step that certainly failed (connection refused, or refused 4xx) → the done steps compensated, the error passed on', async () => {
+    modes.charge = 'down';
+    await assert.rejects(run(3), (e: { status?: number }) => e.status === 503);
+    assert.equal(await statusOf(3), 'compensated');
+    assert.deepEqual((await effects()).slice(-1), ['unreserve 3 reserve-done']);
+    modes.charge = 'refused';
+    await assert.rejects(run(4), (e: { status?: number; code?: string }) => e.status === 409 && e.code === 'NO');
+    assert.deepEqual((await effects()).slice(-1), ['unreserve 4 reserve-done']);
+    modes.charge = 'ok';
+    // The client tries again: a new attempt, which now goes through.
+    assert.deepEqual(await run(3), { order: 3 });
+    assert.deepEqual((await effects()).slice(-1), ['complete 3 reserve-done charge-done']);
+  });
+
+  it('a step in doubt (timeout) is not compensated: 503, then asked again under the same key until it answers', async () => {
+    calls.length = 0;
+    modes.charge = 'timeout';
+    await assert.rejects(run(5), (e: { code?: string }) => e.code === 'SAGA.IN_DOUBT');
+    assert.equal(await statusOf(5), 'running');
+    // Connection refused while in doubt settles nothing: the first call may have gone through.
+    modes.charge = 'down';
+    await eventually(async () => calls.filter((c) => c.step === 'charge').length >= 3);
+    assert.equal(await statusOf(5), 'running');
+    assert.ok(!(await effects()).includes('unreserve 5 reserve-done'));
+    modes.charge = 'ok';
+    await eventually(async () => (await statusOf(5)) === 'completed');
+    const charges = calls.filter((c) => c.step === 'charge');
+    assert.equal(new Set(charges.map((c) => c.key)).size, 1, 'one key for every attempt');
+    assert.equal(calls.filter((c) => c.step === 'reserve').length, 1);
+    assert.deepEqual((await effects()).slice(-1), ['complete 5 reserve-done charge-done']);
+  });
+
+  it('one saga per correlation: a second request while one runs joins it (503 in progress), and the steps run once', async () => {
+    calls.length = 0;
+    modes.charge = 'timeout';
+    await assert.rejects(run(6), (e: { code?: string }) => e.code === 'SAGA.IN_DOUBT');
+    modes.charge = 'ok';
+    const again = await run(6).catch((e: { code?: string }) => e.code);
+    assert.ok(
+      (typeof again === 'object' && again.order === 6) || again === 'SAGA.IN_PROGRESS',
+      String(again),
+    );
+    await eventually(async () => (await statusOf(6)) === 'completed');
+    assert.equal(calls.filter((c) => c.step === 'reserve').length, 1);
+    assert.equal((await effects()).filter((e) => e.startsWith('complete 6')).length, 1);
+  });
+
+  it('a saga left running by a process that died is resumed by the next one at start', async () => {
+    const now = Date.now();
+    await service.context.store.db
+      .insertInto('bounded_sagas')
+      .values({
+        id: 'left-behind',
+        saga: 'rent',
+        correlation: '7',
+        request_key: null,
+        input: JSON.stringify({ order: 7 }),
+        results: JSON.stringify({ reserve: 'reserve-done' }),
+        step: 1,
+        status: 'running',
+        in_doubt: 0,
+        outcome: null,
+        failure: null,
+        traceparent: null,
+        lease_owner: 'a-dead-process',
+        lease_until: now + 200,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await service.close();
+    calls.length = 0;
+    service = await buildService(
+      definition((s) => {
+        saga = s;
+      }),
+      { DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    );
+    await service.start();
+    await eventually(async () => (await statusOf(7)) === 'completed');
+    assert.deepEqual(
+      calls.map((c) => `${c.step} ${c.key}`),
+      ['charge left-behind:charge'],
+    );
+    assert.deepEqual((await effects()).slice(-1), ['complete 7 reserve-done charge-done']);
+  });
+});

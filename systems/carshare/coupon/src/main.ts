@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { couponService } from './service.ts';
+
+await startService(couponService);

@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { customerpageService } from './service.ts';
+
+await startService(customerpageService);

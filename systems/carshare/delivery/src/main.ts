@@ -1,0 +1,4 @@
+import { startService } from '@bounded/kernel';
+import { deliveryService } from './service.ts';
+
+await startService(deliveryService);
