@@ -11,7 +11,9 @@ import { type Json, library } from './harness.ts';
 
 const BOOKS = 40;
 
-describe('library: two members racing for one book (real processes, two book replicas)', { timeout: 120_000 }, () => {
+describe('library: two members racing for one book (real processes, two book replicas)', {
+  timeout: 120_000,
+}, () => {
   let l: Awaited<ReturnType<typeof library>>;
   let book2: ServiceProcess;
 
