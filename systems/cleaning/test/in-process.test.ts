@@ -9,6 +9,7 @@ import {
   asUser,
   eventually,
   type InProcessService,
+  publish,
   startInProcess,
   tempDir,
 } from '@bounded/service-kit/testing';
@@ -124,5 +125,30 @@ describe('cleaning services in one process', { timeout: 60_000 }, () => {
     assert.equal(res.status, 400);
     const fields = (res.body.fields as Json[]).map((f) => f.field).sort();
     assert.deepEqual(fields, ['cost', 'location']);
+  });
+});
+
+describe('cleanassign when the cancel overtakes the request', { timeout: 30_000 }, () => {
+  it('a cancel read before the assignment request leaves a Cancelled assignment: the request then assigns nobody', async () => {
+    const env = { DATA_DIR: tempDir('cleaning-overtake-') };
+    const assign = await startInProcess(cleanAssignService, env);
+    try {
+      await assign.call('POST', '/cleaners', { name: 'Kim', tel: '0101' });
+      const line = { orderId: 77, customerId: 'customer1', tel: '010', location: 'seoul', cost: 100 };
+      await publish(assign.service, [
+        { type: 'CleanCallCancelled', key: '77', data: { id: 77, ...line, status: 'Cancelled' } },
+        { type: 'AssignmentRequested', key: '77', data: { id: 1, ...line } },
+        { type: 'AssignmentRequested', key: '78', data: { id: 2, ...line, orderId: 78 } },
+      ]);
+      const other = await eventually(async () => {
+        const r = await assign.call('GET', '/cleanassigns/78');
+        return r.status === 200 && r.body;
+      });
+      assert.equal(other.status, 'Assigned', 'the next request got the cleaner');
+      const a = (await assign.call('GET', '/cleanassigns/77')).body;
+      assert.deepEqual([a.status, a.cleanerId], ['Cancelled', null]);
+    } finally {
+      await assign.close();
+    }
   });
 });
