@@ -8,6 +8,7 @@ import { type App, type BuildAppOptions, buildApp, ForbiddenError, UnauthorizedE
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import type { AuthDirectory, Client, GrantType, User } from './config.ts';
 import { createKeyRing, type KeyRing, type SigningAlg } from './keys.ts';
+import { type LoginLimitOptions, loginLimits } from './login-limits.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 export interface AuthServiceOptions {
@@ -23,6 +24,8 @@ export interface AuthServiceOptions {
   keys?: KeyRing;
   logger?: BuildAppOptions['logger'];
   now?: () => number;
+  /** Failed logins allowed per user and per client address before 429s (see login-limits.ts). */
+  loginLimits?: LoginLimitOptions;
 }
 
 export interface AuthService {
@@ -68,6 +71,21 @@ class OAuthError extends Error {
 // One fixed message per failure kind, so the body never tells which part was wrong.
 const badClient = () => new OAuthError(401, 'invalid_client', 'Bad client credentials');
 const badGrant = () => new OAuthError(401, 'invalid_grant', 'Bad credentials');
+const tooMany = (seconds: number) =>
+  Object.assign(new OAuthError(429, 'too_many_requests', 'Too many failed logins, try again later'), {
+    retryAfter: seconds,
+  });
+
+/**
+ * Who is asking: the gateway (on loopback) passes the client's address as x-forwarded-for after
+ * dropping any the client sent; anyone else is their own socket address.
+ */
+function clientAddress(request: { ip: string; headers: Record<string, unknown> }): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  const loopback = request.ip === '127.0.0.1' || request.ip === '::1' || request.ip === '::ffff:127.0.0.1';
+  if (loopback && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
+  return request.ip;
+}
 
 export async function createAuthService(opts: AuthServiceOptions): Promise<AuthService> {
   const { directory } = opts;
@@ -78,6 +96,7 @@ export async function createAuthService(opts: AuthServiceOptions): Promise<AuthS
   const keys = opts.keys ?? (await createKeyRing({ keys: directory.keys, alg: opts.alg, now }));
   // Verified against when the client or user is unknown, so both cases cost the same scrypt.
   const dummyHash = await hashPassword(randomUUID());
+  const limits = loginLimits(opts.loginLimits, now);
 
   async function issue(c: TokenClaims): Promise<TokenResponse> {
     const key = keys.current();
@@ -151,9 +170,16 @@ export async function createAuthService(opts: AuthServiceOptions): Promise<AuthS
 
   app.post('/oauth/token', async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const form = isForm(request.body) ? request.body : {};
+    const address = clientAddress(request);
+    const username = form.grant_type === 'password' ? form.username : undefined;
     try {
-      const client = await authenticateClient(request.headers.authorization);
-      const form = isForm(request.body) ? request.body : {};
+      const wait = limits.retryAfter(username, address);
+      if (wait > 0) throw tooMany(wait);
+      const client = await authenticateClient(request.headers.authorization).catch((error) => {
+        limits.failed(undefined, address);
+        throw error;
+      });
       const grant = form.grant_type as GrantType | undefined;
       if (!grant) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
       if (grant !== 'client_credentials' && grant !== 'password') {
@@ -178,7 +204,11 @@ export async function createAuthService(opts: AuthServiceOptions): Promise<AuthS
       if (!form.username || form.password === undefined) {
         throw new OAuthError(400, 'invalid_request', 'username and password are required');
       }
-      const user = await authenticateUser(form.username, form.password);
+      const user = await authenticateUser(form.username, form.password).catch((error) => {
+        limits.failed(form.username, address);
+        throw error;
+      });
+      limits.succeeded(user.username);
       if (!allows(user.systems, aud)) throw new OAuthError(400, 'invalid_scope', 'No access to this system');
       return await issue({
         sub: user.id,
@@ -191,6 +221,8 @@ export async function createAuthService(opts: AuthServiceOptions): Promise<AuthS
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       if (err.error === 'invalid_client') reply.header('www-authenticate', 'Basic realm="oauth"');
+      const retryAfter = (err as { retryAfter?: number }).retryAfter;
+      if (retryAfter) reply.header('retry-after', String(retryAfter));
       request.log.info({ error: err.error }, 'token request refused');
       // Spring's OAuth2 error body, plus the kernel's status/code; no timestamp, so that two
       // refusals of the same kind are byte-identical whatever was wrong.

@@ -237,3 +237,87 @@ describe('key rotation', () => {
     assert.deepEqual(ok.json().keys, [ok.json().kid, before]);
   });
 });
+
+describe('failed logins', () => {
+  let limited: AuthService;
+  let at = Date.now();
+  before(async () => {
+    limited = await createAuthService({
+      directory: await buildDirectory(devConfig()),
+      logger: false,
+      now: () => at,
+      loginLimits: { perUser: 3, perAddress: 6, windowMs: 60_000 },
+    });
+  });
+  after(() => limited.app.close());
+
+  const login = (username: string, password: string, from = '203.0.113.7') =>
+    limited.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      remoteAddress: '127.0.0.1',
+      headers: {
+        authorization: basic('bounded-web', 'dev-secret'),
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': from,
+      },
+      payload: new URLSearchParams({
+        grant_type: 'password',
+        username,
+        password,
+        audience: 'malltail',
+      }).toString(),
+    });
+
+  test('a user guessed at is refused with 429 + Retry-After after the limit; others log in', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await login('customer1', `guess${i}`)).statusCode, 401);
+    const refused = await login('customer1', 'customer1');
+    assert.equal(refused.statusCode, 429, 'even the right password waits out the window');
+    assert.ok(Number(refused.headers['retry-after']) >= 1);
+    assert.equal(refused.json().error, 'too_many_requests');
+    assert.equal((await login('customer2', 'customer2', '198.51.100.1')).statusCode, 200);
+    at += 61_000;
+    assert.equal((await login('customer1', 'customer1')).statusCode, 200, 'the window moved on');
+  });
+
+  test('an unknown user is limited exactly like a known one (no hint who exists)', async () => {
+    const known: string[] = [];
+    const unknown: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      known.push((await login('shop1', 'wrong', '192.0.2.10')).body);
+      unknown.push((await login('nobody-here', 'wrong', '192.0.2.11')).body);
+    }
+    assert.deepEqual(known, unknown);
+    assert.equal(JSON.parse(known[3]!).status, 429);
+  });
+
+  test('one address guessing many users is limited; other addresses are not', async () => {
+    at += 61_000;
+    for (let i = 0; i < 6; i++) assert.equal((await login(`user${i}`, 'x', '192.0.2.99')).statusCode, 401);
+    assert.equal((await login('customer2', 'customer2', '192.0.2.99')).statusCode, 429);
+    assert.equal((await login('customer2', 'customer2', '192.0.2.100')).statusCode, 200);
+  });
+
+  test('a forwarded address is believed only from loopback (the gateway)', async () => {
+    at += 61_000;
+    const direct = (from: string) =>
+      limited.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        remoteAddress: '10.1.2.3',
+        headers: {
+          authorization: basic('bounded-web', 'dev-secret'),
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': from,
+        },
+        payload: new URLSearchParams({
+          grant_type: 'password',
+          username: `u-${from}`,
+          password: 'x',
+          audience: 'malltail',
+        }).toString(),
+      });
+    for (let i = 0; i < 6; i++) await direct(`198.18.0.${i}`); // a new "address" each time: ignored
+    assert.equal((await direct('198.18.0.200')).statusCode, 429);
+  });
+});
