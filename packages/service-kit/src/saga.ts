@@ -29,6 +29,8 @@
  *  - One saga per correlation (e.g. one rental) at a time: a second request while one runs joins it.
  *  - A lease (`leaseMs`) keeps two drivers (two requests, two replicas, the resume loop) from
  *    driving one saga at once; a killed driver's lease runs out and the resume loop takes over.
+ *    A saga taken over from a driver that did not finish has its current step in doubt (the
+ *    driver may have sent it just before it died).
  */
 import { randomUUID } from 'node:crypto';
 import { DependencyRejectedError, DependencyUnavailableError } from '@bounded/http-client';
@@ -212,12 +214,15 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
       if (row.status !== 'running') return row;
       const now = Date.now();
       if (Number(row.lease_until) > now && row.lease_owner !== owner) return undefined;
+      // Taken over from an earlier driver that did not finish (it crashed, or timed out): it may
+      // have sent the current step, so that step is in doubt until its callee answers.
+      const inDoubt = row.lease_owner !== null ? 1 : row.in_doubt;
       await t
         .updateTable('bounded_sagas')
-        .set({ lease_owner: owner, lease_until: now + leaseMs, updated_at: now })
+        .set({ lease_owner: owner, lease_until: now + leaseMs, in_doubt: inDoubt, updated_at: now })
         .where('id', '=', id)
         .execute();
-      return { ...row, lease_owner: owner };
+      return { ...row, lease_owner: owner, in_doubt: inDoubt };
     });
   }
 
