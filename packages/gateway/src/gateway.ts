@@ -1,6 +1,6 @@
 /**
  * The gateway of one system: the single entry point. `/oauth/**` goes to the auth service and
- * `/health/**` is answered here, both open; everything else needs a bearer JWT for THIS system,
+ * `/health/**` is answered here, both open; `/metrics` needs an admin's token; everything else needs a bearer JWT for THIS system,
  * passes the route's role rule, and is forwarded to a replica with the verified identity in
  * `x-user-*` headers (the client's own such headers are dropped).
  */
@@ -17,7 +17,7 @@ import {
   UnavailableError,
 } from '@bounded/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { USER_ID_HEADER, USER_NAME_HEADER, USER_ROLES_HEADER } from './identity.ts';
+import { ADMIN_ROLE, USER_ID_HEADER, USER_NAME_HEADER, USER_ROLES_HEADER } from './identity.ts';
 import { createVerifier, type JwksSource, type JwtAlg, TokenError, type Verifier } from './jwt.ts';
 import { createRouteTable, isAllowed, type RouteConfig } from './routes.ts';
 import { createBalancer } from './upstreams.ts';
@@ -119,6 +119,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const app = buildApp({ name: 'gateway', logger: opts.logger, bodyLimit: opts.bodyLimit });
   app.addHook('onClose', () => balancer.close());
+  // The gateway's port is public: its own metrics are for an operator's token (role admin) only.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url !== '/metrics' && !request.url.startsWith('/metrics?')) return;
+    const identity = await authenticate(request, reply);
+    if (!identity.roles.includes(ADMIN_ROLE)) {
+      throw new ForbiddenError('AUTH.FORBIDDEN', 'Metrics need the admin role');
+    }
+  });
 
   function unauthorized(reply: FastifyReply, code: string, message: string, withError: boolean): never {
     reply.header(

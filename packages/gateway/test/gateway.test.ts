@@ -188,6 +188,23 @@ describe('authentication', () => {
     assert.equal((await get('/health/ready')).statusCode, 200);
     assert.equal((await get('/health/live')).statusCode, 200);
   });
+
+  test("the gateway's /metrics answers an admin's token only (its port is public)", async () => {
+    assertUnauthorized(await get('/metrics'), 'AUTH.UNAUTHENTICATED');
+    assertUnauthorized(await get('/metrics?x=1'), 'AUTH.UNAUTHENTICATED');
+    assert.equal((await get('/metrics', await tokenFor('customer1', ['customer']))).statusCode, 403);
+    const admin = await get('/metrics', await tokenFor('bounded-admin', ['admin']));
+    assert.equal(admin.statusCode, 200);
+    assert.match(admin.body, /http_requests_total/);
+  });
+
+  test('no /admin/** nor /metrics of a service is reachable through the gateway', async () => {
+    const admin = await tokenFor('bounded-admin', ['admin']);
+    for (const path of ['/admin/parked', '/admin/parked/x/replay', '/orders/../admin/parked']) {
+      const status = (await get(path, admin)).statusCode;
+      assert.ok([400, 404].includes(status), `${path} → ${status}`);
+    }
+  });
 });
 
 describe('authorization and forwarding', () => {
