@@ -75,6 +75,7 @@ describe('cleaning system (real processes)', { timeout: 180_000 }, () => {
 
     const second = await c.request();
     assert.equal((await c.callIs(second, (x) => x.status === 'Confirmed')).cleanerName, 'Lee');
+    assert.equal((await c.cleaner(lee.id)).status, 'Busy');
 
     const done = await c.complete(first);
     assert.equal(done.status, 'Completed');

@@ -7,7 +7,9 @@ import {
   type RowOf,
   type TableOf,
 } from '@bounded/service-kit';
+import type { Migration } from '@bounded/store';
 import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
 
 const Text = Type.String({ maxLength: LIMITS.text });
 const Tel = Type.String({ maxLength: 64 });
@@ -83,4 +85,17 @@ export interface CleanAssignTables {
   clean_assigns: TableOf<typeof assignments>;
 }
 
-export const migrations = { '0001_cleaners_and_assignments': createTables(cleaners, assignments) };
+export const migrations: Record<string, Migration> = {
+  '0001_cleaners_and_assignments': createTables(cleaners, assignments),
+  // The queue of idle cleaners, in the order they are asked (see commands/pool-store.ts).
+  '0002_idle_queue': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration runs on the schema, before the types hold
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('cleaners_idle_queue')
+        .on('cleaners')
+        .columns(['status', 'idleSince', 'id'])
+        .execute();
+    },
+  },
+};
