@@ -1,38 +1,27 @@
-import { type Kysely, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated, Selectable } from 'kysely';
-import type { Delivery, DeliveryStatus } from './domain/delivery.ts';
+import { createTables, declareResource, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { orderCopyFields, recipientFields } from '../../order-line.ts';
+import { DELIVERY_STATUSES } from './domain/delivery.ts';
+
+/** The customs list and domestic delivery: one per parcel that left the forwarding warehouse. */
+export const deliveries = declareResource({
+  table: 'deliveries',
+  plural: 'deliveries',
+  singular: 'delivery',
+  fields: Type.Object({
+    ...orderCopyFields,
+    ...recipientFields,
+    deliveryStatus: OneOf(DELIVERY_STATUSES),
+  }),
+  serverOwned: ['deliveryStatus'],
+  unique: ['orderNo'],
+  sortable: ['orderNo', 'itemNo', 'deliveryStatus'],
+  filterable: ['orderNo', 'deliveryStatus'],
+  links: () => ({ approve: 'approve', reject: 'reject', complete: 'complete' }),
+});
 
 export interface DeliveryTables {
-  deliveries: {
-    id: Generated<number>;
-    orderNo: number;
-    itemNo: number;
-    qty: number;
-    customerId: string | null;
-    customerName: string | null;
-    customerAddress: string | null;
-    phoneNumber: string | null;
-    deliveryStatus: DeliveryStatus;
-  };
+  deliveries: TableOf<typeof deliveries>;
 }
 
-export function toDelivery(row: Selectable<DeliveryTables['deliveries']>): Delivery {
-  return { ...row, id: Number(row.id), orderNo: Number(row.orderNo), itemNo: Number(row.itemNo) };
-}
-
-export const migrations: Record<string, Migration> = {
-  '0001_deliveries': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('deliveries'), 'id', db)
-        .addColumn('orderNo', 'bigint', (c) => c.notNull().unique())
-        .addColumn('itemNo', 'bigint', (c) => c.notNull())
-        .addColumn('qty', 'integer', (c) => c.notNull())
-        .addColumn('customerId', 'varchar(255)')
-        .addColumn('customerName', 'varchar(255)')
-        .addColumn('customerAddress', 'varchar(1000)')
-        .addColumn('phoneNumber', 'varchar(64)')
-        .addColumn('deliveryStatus', 'varchar(32)', (c) => c.notNull())
-        .execute();
-    },
-  },
-};
+export const migrations = { '0001_deliveries': createTables(deliveries) };

@@ -1,36 +1,27 @@
-import { type Kysely, keyText, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated, Selectable } from 'kysely';
-import type { Payment, PayStatus } from './domain/payment.ts';
+import { createTables, declareResource, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { orderCopyFields } from '../../order-line.ts';
+import { PAY_STATUSES } from './domain/payment.ts';
+
+/** Payments: the order line paid for; created only by the order service's sync call. */
+export const payments = declareResource({
+  table: 'payments',
+  plural: 'payments',
+  fields: Type.Object({
+    idempotencyKey: Type.String({ maxLength: 255 }),
+    ...orderCopyFields,
+    paystatus: OneOf(PAY_STATUSES),
+  }),
+  serverOwned: ['paystatus'],
+  hidden: ['idempotencyKey'],
+  unique: ['idempotencyKey'],
+  indexes: ['orderNo'],
+  sortable: ['orderNo', 'paystatus'],
+  filterable: ['orderNo'],
+});
 
 export interface PayTables {
-  payments: {
-    id: Generated<number>;
-    idempotencyKey: string;
-    orderNo: number;
-    itemNo: number;
-    qty: number;
-    customerId: string | null;
-    paystatus: PayStatus;
-  };
+  payments: TableOf<typeof payments>;
 }
 
-export function toPayment(row: Selectable<PayTables['payments']>): Payment {
-  const { idempotencyKey: _key, ...rest } = row;
-  return { ...rest, id: Number(row.id), orderNo: Number(row.orderNo), itemNo: Number(row.itemNo) };
-}
-
-export const migrations: Record<string, Migration> = {
-  '0001_payments': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('payments'), 'id', db)
-        .addColumn('idempotencyKey', keyText, (c) => c.notNull().unique())
-        .addColumn('orderNo', 'bigint', (c) => c.notNull())
-        .addColumn('itemNo', 'bigint', (c) => c.notNull())
-        .addColumn('qty', 'integer', (c) => c.notNull())
-        .addColumn('customerId', 'varchar(255)')
-        .addColumn('paystatus', 'varchar(32)', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('payments_order').on('payments').column('orderNo').execute();
-    },
-  },
-};
+export const migrations = { '0001_payments': createTables(payments) };

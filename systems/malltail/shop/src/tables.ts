@@ -1,32 +1,23 @@
-import { type Kysely, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated, Selectable } from 'kysely';
-import type { ShopManagement, ShopStatus } from './domain/shop-management.ts';
+import { createTables, declareResource, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { orderCopyFields } from '../../order-line.ts';
+import { SHOP_STATUSES } from './domain/shop-management.ts';
+
+/** The shop owner's copy of each paid order, with the owner's decision on it. */
+export const shopManagements = declareResource({
+  table: 'shop_managements',
+  plural: 'shopManagements',
+  fields: Type.Object({ ...orderCopyFields, deliveryStatus: OneOf(SHOP_STATUSES) }),
+  serverOwned: ['deliveryStatus'],
+  unique: ['orderNo'],
+  sortable: ['orderNo', 'itemNo', 'deliveryStatus'],
+  filterable: ['orderNo', 'deliveryStatus'],
+  links: (s) => ({ accept: 'accept', reject: 'reject', order: `/orders/${s.orderNo}` }),
+  notFound: 'SHOP.NOT_FOUND',
+});
 
 export interface ShopTables {
-  shop_managements: {
-    id: Generated<number>;
-    orderNo: number;
-    itemNo: number;
-    qty: number;
-    customerId: string | null;
-    deliveryStatus: ShopStatus;
-  };
+  shop_managements: TableOf<typeof shopManagements>;
 }
 
-export function toShopManagement(row: Selectable<ShopTables['shop_managements']>): ShopManagement {
-  return { ...row, id: Number(row.id), orderNo: Number(row.orderNo), itemNo: Number(row.itemNo) };
-}
-
-export const migrations: Record<string, Migration> = {
-  '0001_shop_managements': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('shop_managements'), 'id', db)
-        .addColumn('orderNo', 'bigint', (c) => c.notNull().unique())
-        .addColumn('itemNo', 'bigint', (c) => c.notNull())
-        .addColumn('qty', 'integer', (c) => c.notNull())
-        .addColumn('customerId', 'varchar(255)')
-        .addColumn('deliveryStatus', 'varchar(32)', (c) => c.notNull())
-        .execute();
-    },
-  },
-};
+export const migrations = { '0001_shop_managements': createTables(shopManagements) };

@@ -1,53 +1,43 @@
-import { type Kysely, type Migration, withSerialKey } from '@bounded/store';
-import type { Generated, Selectable } from 'kysely';
-import type {
-  StatusView,
-  ViewDeliveryStatus,
-  ViewOrderStatus,
-  ViewPayStatus,
-  ViewShippingStatus,
-  ViewShopStatus,
+import { createTables, declareResource, Nullable, OneOf, type TableOf } from '@bounded/service-kit';
+import { Type } from '@sinclair/typebox';
+import { lineFields, orderNo } from '../../order-line.ts';
+import {
+  VIEW_DELIVERY_STATUSES,
+  VIEW_ORDER_STATUSES,
+  VIEW_PAY_STATUSES,
+  VIEW_SHIPPING_STATUSES,
+  VIEW_SHOP_STATUSES,
 } from './views/status-view.ts';
 
+/**
+ * statusViews: one row per order, fed only by events. Through the gateway a customer sees only
+ * the rows of their own orders (another's row answers 404 like a missing one), an admin sees
+ * all; a direct loopback call (no identity headers) sees all, as the seed's view did.
+ */
+export const statusViews = declareResource({
+  table: 'status_views',
+  plural: 'statusViews',
+  fields: Type.Object({
+    orderNo,
+    customerId: lineFields.customerId,
+    itemNo: Nullable(lineFields.itemNo),
+    qty: Nullable(lineFields.qty),
+    orderStatus: Nullable(OneOf(VIEW_ORDER_STATUSES)),
+    paystatus: Nullable(OneOf(VIEW_PAY_STATUSES)),
+    shopStatus: Nullable(OneOf(VIEW_SHOP_STATUSES)),
+    shippingStatus: Nullable(OneOf(VIEW_SHIPPING_STATUSES)),
+    deliveryStatus: Nullable(OneOf(VIEW_DELIVERY_STATUSES)),
+  }),
+  unique: ['orderNo'],
+  indexes: ['customerId'],
+  sortable: ['orderNo', 'orderStatus', 'customerId'],
+  filterable: ['customerId', 'orderNo'],
+  owner: 'customerId',
+  links: (row) => ({ order: `/orders/${row.orderNo}` }),
+});
+
 export interface ViewPageTables {
-  status_views: {
-    id: Generated<number>;
-    orderNo: number;
-    customerId: string | null;
-    itemNo: number | null;
-    qty: number | null;
-    orderStatus: ViewOrderStatus | null;
-    paystatus: ViewPayStatus | null;
-    shopStatus: ViewShopStatus | null;
-    shippingStatus: ViewShippingStatus | null;
-    deliveryStatus: ViewDeliveryStatus | null;
-  };
+  status_views: TableOf<typeof statusViews>;
 }
 
-export function toStatusView(row: Selectable<ViewPageTables['status_views']>): StatusView & { id: number } {
-  return {
-    ...row,
-    id: Number(row.id),
-    orderNo: Number(row.orderNo),
-    itemNo: row.itemNo === null ? null : Number(row.itemNo),
-  };
-}
-
-export const migrations: Record<string, Migration> = {
-  '0001_status_views': {
-    async up(db: Kysely<any>) {
-      await withSerialKey(db.schema.createTable('status_views'), 'id', db)
-        .addColumn('orderNo', 'bigint', (c) => c.notNull().unique())
-        .addColumn('customerId', 'varchar(255)')
-        .addColumn('itemNo', 'bigint')
-        .addColumn('qty', 'integer')
-        .addColumn('orderStatus', 'varchar(32)')
-        .addColumn('paystatus', 'varchar(32)')
-        .addColumn('shopStatus', 'varchar(32)')
-        .addColumn('shippingStatus', 'varchar(32)')
-        .addColumn('deliveryStatus', 'varchar(32)')
-        .execute();
-      await db.schema.createIndex('status_views_customer').on('status_views').column('customerId').execute();
-    },
-  },
-};
+export const migrations = { '0001_status_views': createTables(statusViews) };

@@ -1,9 +1,9 @@
 /** The customs officer's actions (approve, reject) and domestic delivery's completion. */
-import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { type Decision, decideOnRow, statusRows } from '@bounded/service-kit';
+import type { BaseConfig, ServiceContext } from '@bounded/kernel';
+import { type Decision, decideOnRow, statusRowsOf } from '@bounded/service-kit';
 import { type MalltailEvent, toNewEvent } from '../../../events.ts';
 import { approveCustoms, completeDelivery, type Delivery, rejectCustoms } from '../domain/delivery.ts';
-import { type DeliveryTables, toDelivery } from '../tables.ts';
+import { type DeliveryTables, deliveries } from '../tables.ts';
 
 export const deliveryActions = {
   approve: approveCustoms,
@@ -14,13 +14,11 @@ export const deliveryActions = {
 export type DeliveryAction = keyof typeof deliveryActions;
 
 /** Deliveries as rows: customs and domestic delivery change only the status. */
-export const deliveryRows = statusRows<DeliveryTables, 'deliveries', Delivery, MalltailEvent>({
-  table: 'deliveries',
-  status: 'deliveryStatus',
-  toState: toDelivery,
-  notFound: (id) => new NotFoundError('DELIVERY.NOT_FOUND', `delivery ${id} not found`),
+const deliveryRows = statusRowsOf<DeliveryTables, Delivery, MalltailEvent>(
+  deliveries,
+  'deliveryStatus',
   toNewEvent,
-});
+);
 
 /** Load → decide → save + events in one transaction (decideOnRow). */
 export function deliveryCommand(

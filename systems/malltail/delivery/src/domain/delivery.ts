@@ -7,7 +7,13 @@
 import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { EventPayloads, MalltailEvent } from '../../../events.ts';
 
-export type DeliveryStatus = 'CustomsPending' | 'CustomsApproved' | 'Disposed' | 'DeliveryCompleted';
+export const DELIVERY_STATUSES = [
+  'CustomsPending',
+  'CustomsApproved',
+  'Disposed',
+  'DeliveryCompleted',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
   readonly id: number;

@@ -5,18 +5,13 @@
 import type { Kysely } from 'kysely';
 import { payloadOf } from '../../../events.ts';
 import { addToCustomsList } from '../domain/delivery.ts';
-import type { DeliveryTables } from '../tables.ts';
+import { type DeliveryTables, deliveries } from '../tables.ts';
 
 type Event = { key: string; data: Readonly<Record<string, unknown>> };
 
 export const customsList = {
   ShippingCompleted: async (event: Event, trx: Kysely<DeliveryTables>) => {
     const delivery = addToCustomsList(payloadOf('ShippingCompleted', event.data));
-    const known = await trx
-      .selectFrom('deliveries')
-      .select('id')
-      .where('orderNo', '=', delivery.orderNo)
-      .executeTakeFirst();
-    if (!known) await trx.insertInto('deliveries').values(delivery).execute();
+    if (!(await deliveries.loadBy(trx, 'orderNo', delivery.orderNo))) await deliveries.insert(trx, delivery);
   },
 };

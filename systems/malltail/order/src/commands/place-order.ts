@@ -10,6 +10,7 @@ import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { type Order, type OrderRequest, placeOrder } from '../domain/order.ts';
 import type { PayPort } from '../pay-port.ts';
+import { orders } from '../tables.ts';
 
 export function placeOrderCommand(
   ctx: OrderContext,
@@ -25,7 +26,7 @@ export function placeOrderCommand(
       pay: (orderNo, token) => pay.pay({ orderNo, itemNo, qty, customerId }, token, traceparent),
       // The order's date is the moment it was paid (the clock stays out of the domain).
       decide: (orderNo, paymentId) => placeOrder(orderNo, request, paymentId, new Date().toISOString()),
-      save: (trx, order) => trx.insertInto('orders').values(order).execute(),
+      save: (trx, order) => orders.insert(trx, order),
       compensation: (orderId, paymentId) => ({
         type: 'PaymentCompensationRequested' as const,
         data: { orderId, paymentId, reason: 'order could not be saved after payment' },

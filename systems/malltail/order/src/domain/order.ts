@@ -26,15 +26,19 @@ import type { Caller, Decision, Rejection } from '@bounded/service-kit';
 import { accept, advance, refuse } from '@bounded/service-kit';
 import type { MalltailEvent, OrderLine, Recipient } from '../../../events.ts';
 
-export type OrderStatus = 'Ordered' | 'Canceled' | 'Rejected' | 'Completed';
+export const ORDER_STATUSES = ['Ordered', 'Canceled', 'Rejected', 'Completed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Where the parcel is, as the order knows it; null until overseas shipping starts. */
-export type OrderDeliveryStatus =
-  | 'ShippingStarted'
-  | 'ShippingCompleted'
-  | 'CustomsApproved'
-  | 'DeliveryCompleted'
-  | 'Disposed';
-export type PayStatus = 'Paid' | 'Refunded';
+export const ORDER_DELIVERY_STATUSES = [
+  'ShippingStarted',
+  'ShippingCompleted',
+  'CustomsApproved',
+  'DeliveryCompleted',
+  'Disposed',
+] as const;
+export type OrderDeliveryStatus = (typeof ORDER_DELIVERY_STATUSES)[number];
+export const PAY_STATUSES = ['Paid', 'Refunded'] as const;
+export type PayStatus = (typeof PAY_STATUSES)[number];
 
 export interface OrderRequest extends Recipient {
   readonly itemNo: number;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Payment } from '../domain/payment.ts';
-import { type PayTables, toPayment } from '../tables.ts';
+import { type PayTables, payments } from '../tables.ts';
 
 /** `lock`: inside a command, hold the row until the transaction ends (SELECT … FOR UPDATE). */
 export async function loadPayment(
@@ -8,11 +8,12 @@ export async function loadPayment(
   by: { id: number } | { orderNo: number } | { idempotencyKey: string },
   options: { lock?: boolean } = {},
 ): Promise<Payment | undefined> {
-  let query = db.selectFrom('payments').selectAll();
-  if ('id' in by) query = query.where('id', '=', by.id);
-  else if ('orderNo' in by) query = query.where('orderNo', '=', by.orderNo);
-  else query = query.where('idempotencyKey', '=', by.idempotencyKey);
-  query = query.orderBy('id', 'desc');
-  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
-  return row && toPayment(row);
+  const [field, value] = Object.entries(by)[0] as ['id' | 'orderNo' | 'idempotencyKey', never];
+  const row =
+    field === 'id'
+      ? await payments.load(db, value, options)
+      : await payments.loadBy(db, field, value, options);
+  if (!row) return undefined;
+  const { idempotencyKey: _key, ...payment } = row;
+  return payment;
 }

@@ -5,10 +5,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
-import { againOnUniqueViolation, insertForId } from '@bounded/store';
+import { againOnUniqueViolation } from '@bounded/store';
 import { toNewEvent } from '../../../events.ts';
 import type { PayContext } from '../config.ts';
 import { type Payment, type PayRequest, pay } from '../domain/payment.ts';
+import { payments } from '../tables.ts';
 import { loadPayment } from './load-payment.ts';
 
 export async function makePaymentCommand(
@@ -23,7 +24,7 @@ export async function makePaymentCommand(
     ctx.command(async (trx, record) => {
       const existing = await loadPayment(trx, { idempotencyKey });
       if (existing) return { payment: existing, replayed: true };
-      const id = await insertForId(trx, 'payments', { ...request, idempotencyKey, paystatus: 'Paid' });
+      const id = await payments.insert(trx, { ...request, idempotencyKey, paystatus: 'Paid' });
       const { state, events } = decided(pay(id, request));
       await record(events.map(toNewEvent));
       return { payment: state, replayed: false };

@@ -2,7 +2,8 @@
 import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { EventPayloads, MalltailEvent } from '../../../events.ts';
 
-export type PayStatus = 'Paid' | 'Refunded';
+export const PAY_STATUSES = ['Paid', 'Refunded'] as const;
+export type PayStatus = (typeof PAY_STATUSES)[number];
 export type RefundReason = EventPayloads['PaymentCanceled']['reason'];
 
 export interface PayRequest {

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf, toNewEvent } from '../../../events.ts';
 import { loadPayment } from '../commands/load-payment.ts';
 import { type RefundReason, refund } from '../domain/payment.ts';
-import type { PayTables } from '../tables.ts';
+import { type PayTables, payments } from '../tables.ts';
 
 type Event = { key: string; data: Readonly<Record<string, unknown>> };
 type Handler = (event: Event, trx: Kysely<PayTables>, record: RecordEvents) => Promise<void>;
@@ -24,7 +24,7 @@ async function refundFor(
   if (!payment) return; // never paid: nothing to give back
   const decision = refund(payment, reason);
   if (!decision.ok) return; // already refunded
-  await trx.updateTable('payments').set({ paystatus: 'Refunded' }).where('id', '=', payment.id).execute();
+  await payments.update(trx, payment.id, { paystatus: 'Refunded' });
   await record(decision.events.map(toNewEvent));
 }
 

@@ -6,7 +6,8 @@
 import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { EventPayloads, MalltailEvent } from '../../../events.ts';
 
-export type ShippingStatus = 'ShippingStarted' | 'ShippingCompleted';
+export const SHIPPING_STATUSES = ['ShippingStarted', 'ShippingCompleted'] as const;
+export type ShippingStatus = (typeof SHIPPING_STATUSES)[number];
 
 export interface Shipping {
   readonly id: number;

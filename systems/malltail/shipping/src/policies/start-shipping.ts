@@ -6,18 +6,13 @@
 import type { Kysely } from 'kysely';
 import { payloadOf } from '../../../events.ts';
 import { startShipment } from '../domain/shipping.ts';
-import type { ShippingTables } from '../tables.ts';
+import { type ShippingTables, shippings } from '../tables.ts';
 
 type Event = { key: string; data: Readonly<Record<string, unknown>> };
 
 export const startShippingPolicies = {
   OrderDeliveryStarted: async (event: Event, trx: Kysely<ShippingTables>) => {
     const shipment = startShipment(payloadOf('OrderDeliveryStarted', event.data));
-    const known = await trx
-      .selectFrom('shippings')
-      .select('id')
-      .where('orderNo', '=', shipment.orderNo)
-      .executeTakeFirst();
-    if (!known) await trx.insertInto('shippings').values(shipment).execute();
+    if (!(await shippings.loadBy(trx, 'orderNo', shipment.orderNo))) await shippings.insert(trx, shipment);
   },
 };

@@ -1,9 +1,9 @@
 /** The shop owner's two actions, accept and reject: load → decide → save + event (decideOnRow). */
-import { type BaseConfig, NotFoundError, type ServiceContext } from '@bounded/kernel';
-import { type Decision, decideOnRow, statusRows } from '@bounded/service-kit';
+import type { BaseConfig, ServiceContext } from '@bounded/kernel';
+import { type Decision, decideOnRow, statusRowsOf } from '@bounded/service-kit';
 import { type MalltailEvent, toNewEvent } from '../../../events.ts';
 import { acceptOrder, rejectOrder, type ShopManagement } from '../domain/shop-management.ts';
-import { type ShopTables, toShopManagement } from '../tables.ts';
+import { type ShopTables, shopManagements } from '../tables.ts';
 
 export const shopActions = {
   accept: acceptOrder,
@@ -13,13 +13,11 @@ export const shopActions = {
 export type ShopAction = keyof typeof shopActions;
 
 /** The shop's copies of paid orders: accepting or rejecting changes only the status. */
-export const shopManagementRows = statusRows<ShopTables, 'shop_managements', ShopManagement, MalltailEvent>({
-  table: 'shop_managements',
-  status: 'deliveryStatus',
-  toState: toShopManagement,
-  notFound: (id) => new NotFoundError('SHOP.NOT_FOUND', `shopManagement ${id} not found`),
+const shopManagementRows = statusRowsOf<ShopTables, ShopManagement, MalltailEvent>(
+  shopManagements,
+  'deliveryStatus',
   toNewEvent,
-});
+);
 
 export function shopCommand(
   ctx: ServiceContext<ShopTables, BaseConfig>,

@@ -6,7 +6,8 @@
 import { accept, type Decision, refuse } from '@bounded/service-kit';
 import type { MalltailEvent } from '../../../events.ts';
 
-export type ShopStatus = 'Ready' | 'Accepted' | 'Rejected' | 'Canceled';
+export const SHOP_STATUSES = ['Ready', 'Accepted', 'Rejected', 'Canceled'] as const;
+export type ShopStatus = (typeof SHOP_STATUSES)[number];
 
 export interface ShopManagement {
   readonly id: number;

@@ -6,39 +6,22 @@
 import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf } from '../../../events.ts';
 import { cancelByCustomer } from '../domain/shop-management.ts';
-import { type ShopTables, toShopManagement } from '../tables.ts';
+import { type ShopTables, shopManagements } from '../tables.ts';
 
 type Event = { key: string; data: Readonly<Record<string, unknown>> };
 
 async function cancel(event: Event, trx: Kysely<ShopTables>): Promise<void> {
-  const row = await trx
-    .selectFrom('shop_managements')
-    .selectAll()
-    .where('orderNo', '=', orderIdOf(event))
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await shopManagements.loadBy(trx, 'orderNo', orderIdOf(event), { lock: true });
   if (!row) return;
-  const next = cancelByCustomer(toShopManagement(row));
-  await trx
-    .updateTable('shop_managements')
-    .set({ deliveryStatus: next.deliveryStatus })
-    .where('id', '=', next.id)
-    .execute();
+  const next = cancelByCustomer(row);
+  await shopManagements.update(trx, next.id, { deliveryStatus: next.deliveryStatus });
 }
 
 export const shopOrders = {
   OrderPaid: async (event: Event, trx: Kysely<ShopTables>) => {
     const { orderNo, itemNo, qty, customerId } = payloadOf('OrderPaid', event.data);
-    const known = await trx
-      .selectFrom('shop_managements')
-      .select('id')
-      .where('orderNo', '=', orderNo)
-      .executeTakeFirst();
-    if (known) return;
-    await trx
-      .insertInto('shop_managements')
-      .values({ orderNo, itemNo, qty, customerId, deliveryStatus: 'Ready' })
-      .execute();
+    if (await shopManagements.loadBy(trx, 'orderNo', orderNo)) return;
+    await shopManagements.insert(trx, { orderNo, itemNo, qty, customerId, deliveryStatus: 'Ready' });
   },
   OrderCanceled: cancel,
   PaymentCanceled: async (event: Event, trx: Kysely<ShopTables>) => {

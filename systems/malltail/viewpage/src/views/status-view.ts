@@ -6,11 +6,21 @@
  */
 import { advance } from '@bounded/service-kit';
 
-export type ViewOrderStatus = 'Ordered' | 'Completed' | 'Canceled' | 'Rejected';
-export type ViewPayStatus = 'Paid' | 'Refunded';
-export type ViewShopStatus = 'Ready' | 'Accepted' | 'Rejected' | 'Canceled';
-export type ViewShippingStatus = 'ShippingStarted' | 'ShippingCompleted';
-export type ViewDeliveryStatus = 'CustomsPending' | 'CustomsApproved' | 'Disposed' | 'DeliveryCompleted';
+export const VIEW_ORDER_STATUSES = ['Ordered', 'Completed', 'Canceled', 'Rejected'] as const;
+export type ViewOrderStatus = (typeof VIEW_ORDER_STATUSES)[number];
+export const VIEW_PAY_STATUSES = ['Paid', 'Refunded'] as const;
+export type ViewPayStatus = (typeof VIEW_PAY_STATUSES)[number];
+export const VIEW_SHOP_STATUSES = ['Ready', 'Accepted', 'Rejected', 'Canceled'] as const;
+export type ViewShopStatus = (typeof VIEW_SHOP_STATUSES)[number];
+export const VIEW_SHIPPING_STATUSES = ['ShippingStarted', 'ShippingCompleted'] as const;
+export type ViewShippingStatus = (typeof VIEW_SHIPPING_STATUSES)[number];
+export const VIEW_DELIVERY_STATUSES = [
+  'CustomsPending',
+  'CustomsApproved',
+  'Disposed',
+  'DeliveryCompleted',
+] as const;
+export type ViewDeliveryStatus = (typeof VIEW_DELIVERY_STATUSES)[number];
 
 export interface StatusView {
   readonly orderNo: number;
