@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, type InProcessService, startInProcess, tempDir } from '@bounded/service-kit/testing';
+import {
+  eventually,
+  type InProcessService,
+  publish,
+  startInProcess,
+  tempDir,
+} from '@bounded/service-kit/testing';
 import { bookService } from '../book/src/service.ts';
 import { myPageService } from '../mypage/src/service.ts';
 import { paymentService } from '../payment/src/service.ts';
@@ -178,6 +184,26 @@ describe('library services (in process, one event log)', { timeout: 60_000 }, ()
       assert.equal(res.status, 409);
       assert.match(res.body.message, /cancelled .* finished/);
     }
+  });
+
+  it("the seed's misspelt rendtalId: a seed-generated Reserved event carrying only it, and a list filter by it", async () => {
+    const id = await newBook('seed spelling');
+    await publish(book.service, [
+      {
+        type: 'Reserved',
+        key: '424242',
+        data: { id: 424242, rendtalId: 424242, memberId: 'java', bookId: id, reqState: 'reserve' },
+      },
+    ]);
+    const held = await bookIs(id, (b) => b.bookStatus === 'reserved');
+    assert.equal(held.rentalId, 424242);
+    assert.equal(held.memberId, 'java');
+    const byOld = (await book.call('GET', '/books?rendtalId=424242')).body as Json;
+    assert.deepEqual(
+      byOld._embedded.books.map((b: Json) => b.id),
+      [id],
+    );
+    assert.equal(byOld._embedded.books[0].rendtalId, undefined, 'answers say rentalId');
   });
 
   it('bad input → 400 naming the field, never 500; a missing rental → 404', async () => {

@@ -11,8 +11,24 @@ import type { BookContext } from './config.ts';
 import type { Book } from './domain/book.ts';
 import { books } from './tables.ts';
 
+/**
+ * The seed's Book spelled the rental's id `rendtalId`: a query (`GET /books?rendtalId=3`) or body
+ * that uses that spelling is read as `rentalId`. Answers always say `rentalId`.
+ */
+function acceptSeedSpelling(fields: Record<string, unknown> | undefined): void {
+  if (fields && fields.rendtalId !== undefined && fields.rentalId === undefined) {
+    fields.rentalId = fields.rendtalId;
+  }
+  if (fields) delete fields.rendtalId;
+}
+
 export function bookRoutes(ctx: BookContext): void {
   const { app } = ctx;
+  app.addHook('preValidation', async (request) => {
+    acceptSeedSpelling(request.query as Record<string, unknown> | undefined);
+    if (request.body && typeof request.body === 'object')
+      acceptSeedSpelling(request.body as Record<string, unknown>);
+  });
   const resource = (base: string, book: Book) => books.resource(base, book);
 
   app.post('/books', { schema: { body: books.createBody } }, async (request, reply) => {
