@@ -60,7 +60,9 @@ const cancel: autocannon.Request = {
   setupRequest: (req, context) => {
     const { id } = context as Context;
     if (id === undefined) return undefined as unknown as autocannon.Request;
-    return { ...req, path: `/cleancalls/${id}`, body: undefined };
+    // No body, so no content type (an empty JSON body is a 400), as `http delete` sends it.
+    const { 'content-type': _json, ...headers } = (req.headers ?? {}) as Record<string, string>;
+    return { ...req, headers, path: `/cleancalls/${id}`, body: undefined };
   },
 };
 

@@ -1,9 +1,11 @@
 /**
  * The sender loop: drains Pending notifications through the sending port, like an outbox relay.
- * Every poll it claims the due messages — moving their `nextAttemptAt` a lease ahead with a
- * conditional write, so replicas of this service never send one message at the same time —
- * sends them, and records the outcome: Sent once the port resolved (never sent again), or the
- * failure with the next try pushed back (doubling, capped) while the receiver is down.
+ * Every poll it claims the due messages — moving their `nextAttemptAt` a lease ahead, in a
+ * transaction holding their rows, so replicas of this service never send one message at the
+ * same time — sends them, and records the outcome: Sent once the port resolved (never sent
+ * again), or the failure with the next try pushed back (doubling, capped) while the receiver is
+ * down. A sender killed mid-send leaves its claim to expire: the message goes out again after
+ * the lease, under the same Idempotency-Key (at-least-once).
  */
 import type { Logger } from '@bounded/kernel';
 import type { Store } from '@bounded/store';
@@ -32,36 +34,46 @@ export function startSender(options: SenderOptions): { close(): Promise<void> } 
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  /**
+   * One transaction: the due messages, locked, get their `nextAttemptAt` moved a lease ahead. A
+   * replica claiming at the same time waits for the lock (PostgreSQL/MySQL re-check the
+   * condition then and skip what was just claimed; SQLite's writers take turns), so a message
+   * is claimed by one sender at a time.
+   */
   async function claimDue(): Promise<NotificationRow[]> {
-    const now = new Date().toISOString();
-    const due = await db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('status', '=', 'Pending')
-      .where('nextAttemptAt', '<=', now)
-      .orderBy('id', 'asc')
-      .limit(options.batch ?? 50)
-      .execute();
-    const claimed: NotificationRow[] = [];
-    for (const row of due) {
-      const lease = await db
+    return options.store.transaction(async (trx) => {
+      const now = new Date().toISOString();
+      const due = await trx
+        .selectFrom('notifications')
+        .selectAll()
+        .where('status', '=', 'Pending')
+        .where('nextAttemptAt', '<=', now)
+        .orderBy('id', 'asc')
+        .limit(options.batch ?? 100)
+        .forUpdate()
+        .execute();
+      if (due.length === 0) return [];
+      await trx
         .updateTable('notifications')
         .set({ nextAttemptAt: later(options.leaseMs) })
-        .where('id', '=', row.id)
-        .where('status', '=', 'Pending')
-        .where('nextAttemptAt', '=', row.nextAttemptAt)
-        .executeTakeFirst();
-      if (Number(lease.numUpdatedRows) === 1) claimed.push(notifications.fromRow(row));
-    }
-    return claimed;
+        .where(
+          'id',
+          'in',
+          due.map((row) => row.id),
+        )
+        .execute();
+      return due.map((row) => notifications.fromRow(row));
+    });
   }
 
-  async function deliver(row: NotificationRow): Promise<void> {
+  /** Sends one message; answers whether it went out (a failure is recorded with its next try). */
+  async function deliver(row: NotificationRow): Promise<boolean> {
     const { messageId, orderId, customerId, kind, text, cleanerName, cleanerTel } = row;
     const message: Message = { messageId, orderId, customerId, kind, text, cleanerName, cleanerTel };
     const attempts = row.attempts + 1;
     try {
       await options.sender.send(message);
+      return true;
     } catch (error) {
       const delay = retryDelay(attempts, options.firstRetryMs, options.maxRetryMs);
       options.log.warn(
@@ -73,25 +85,39 @@ export function startSender(options: SenderOptions): { close(): Promise<void> } 
         .set({ attempts, nextAttemptAt: later(delay), lastError: String(error).slice(0, 1000) })
         .where('id', '=', row.id)
         .execute();
-      return;
+      return false;
     }
+  }
+
+  /** Marks what went out as Sent, all at once: it is never sent again. */
+  async function markSent(rows: readonly NotificationRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await db
       .updateTable('notifications')
-      .set({ status: 'Sent', attempts, sentAt: new Date().toISOString(), lastError: null })
-      .where('id', '=', row.id)
+      .set((eb) => ({
+        status: 'Sent',
+        attempts: eb('attempts', '+', 1),
+        sentAt: new Date().toISOString(),
+        lastError: null,
+      }))
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
       .execute();
   }
 
   async function round(): Promise<void> {
     try {
       const claimed = await claimDue();
-      await Promise.all(claimed.map(deliver));
+      const sent = await Promise.all(claimed.map(deliver));
+      await markSent(claimed.filter((_, i) => sent[i]));
       if (claimed.length > 0 && !stopped) return round(); // more may be due: go on at once
     } catch (error) {
       options.log.error({ err: error }, 'notification sender round failed');
     }
   }
-
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
