@@ -2,7 +2,6 @@ export { type ActionRoutes, actionRoutes } from './action-routes.ts';
 export { type Caller, callerOf, DIRECT, mayAccess, ownerScope } from './caller.ts';
 export { postForId } from './created-id.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
-export { type HalList, replyHalList } from './hal-list.ts';
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
 export {
@@ -22,8 +21,6 @@ export {
   type LoadOptions,
   loadOrThrow,
   type RowStore,
-  type StatusRowsOf,
-  statusRows,
   statusRowsOf,
 } from './row-command.ts';
 export {

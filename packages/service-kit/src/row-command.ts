@@ -58,39 +58,6 @@ export function decideOnRow<DB, S, E>(
 /** Any table: the names were checked by the caller's types. */
 type AnyTables = Record<string, Record<string, unknown>>;
 
-export interface StatusRowsOf<DB, T extends keyof DB & string, S, E> {
-  /** The table, keyed by `id`. */
-  readonly table: T;
-  /** The one column a command changes (the aggregate's field of the same name). */
-  readonly status: keyof S & string;
-  toState(row: Selectable<DB[T]>): S;
-  notFound(id: number): Error;
-  toNewEvent(event: E): OutboxEvent;
-}
-
-/** The row store of an aggregate whose commands change only its status. */
-export function statusRows<DB, T extends keyof DB & string, S, E>(
-  spec: StatusRowsOf<DB, T, S, E>,
-): RowStore<DB, S, E> {
-  const table: string = spec.table;
-  const tables = (db: Kysely<DB>) => db as unknown as Kysely<AnyTables>;
-  return {
-    async load(db, id, options) {
-      const query = tables(db).selectFrom(table).selectAll().where('id', '=', id);
-      const row = await (options?.lock ? query.forUpdate() : query).executeTakeFirst();
-      return row && spec.toState(row as Selectable<DB[T]>);
-    },
-    notFound: spec.notFound,
-    save: (trx, id, state) =>
-      tables(trx)
-        .updateTable(table)
-        .set({ [spec.status]: state[spec.status] })
-        .where('id', '=', id)
-        .execute(),
-    toNewEvent: spec.toNewEvent,
-  };
-}
-
 /** The row store of a declared resource whose commands change only its `status` field. */
 export function statusRowsOf<DB, S, E>(
   resource: {

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf } from '../../../events.ts';
 import { loadOrder } from '../commands/load-order.ts';
 import { type Order, type OrderStatus, observeProgress, observeRefund } from '../domain/order.ts';
-import type { OrderTables } from '../tables.ts';
+import { type OrderTables, orders } from '../tables.ts';
 
 type Handler = (
   event: { key: string; data: Readonly<Record<string, unknown>> },
@@ -24,11 +24,7 @@ async function update(
   const order = await loadOrder(trx, orderId, { lock: true });
   if (!order) throw new Error(`order ${orderId} not found (yet)`);
   const next = change(order);
-  await trx
-    .updateTable('orders')
-    .set({ orderStatus: next.orderStatus, paymentStatus: next.paymentStatus })
-    .where('id', '=', orderId)
-    .execute();
+  await orders.update(trx, orderId, { orderStatus: next.orderStatus, paymentStatus: next.paymentStatus });
 }
 
 const progress =
