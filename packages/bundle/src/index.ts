@@ -37,17 +37,8 @@ export async function bundle(entry: string, name = basename(entry).replace(/\.ts
     splitting: true,
     chunkNames: `chunks/${name}/[name]-[hash]`,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
     sourcemap: 'linked',
-    logLevel: 'error',
-    external: EXTERNAL,
-    // Bundled CommonJS packages still call require() for Node's own modules.
-    banner: {
-      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
-    },
+    ...SHARED_OPTIONS,
   });
   // This file too: a change of the build's options (externals …) must rebuild every bundle.
   const inputs = [
@@ -64,6 +55,46 @@ export async function bundle(entry: string, name = basename(entry).replace(/\.ts
     }),
   );
   return outfile;
+}
+
+/** Build options every bundle shares, one or many at a time. */
+const SHARED_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'error',
+  external: EXTERNAL,
+  // Bundled CommonJS packages still call require() for Node's own modules.
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+  },
+} as const;
+
+/**
+ * Bundles many process entries in one build into `outdir` (`<name>.mjs` each), the code they
+ * share in chunks of their own (`chunks/`): what a container image holds, where 26 processes
+ * bundled one by one would carry the same runtime 26 times. Not cached: an image build is.
+ */
+export async function bundleTogether(
+  entries: Readonly<Record<string, string>>,
+  outdir: string,
+  options: { sourcemap?: boolean; minify?: boolean } = {},
+): Promise<string[]> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: { ...entries },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    sourcemap: options.sourcemap ?? false,
+    minifySyntax: options.minify ?? false,
+    minifyWhitespace: options.minify ?? false,
+    ...SHARED_OPTIONS,
+  });
+  return Object.keys(entries).map((name) => join(outdir, `${name}.mjs`));
 }
 
 /** A bundle is reused while every file that went into it is unchanged (a restart costs no rebuild). */
