@@ -37,6 +37,8 @@ export async function library(prefix: string) {
     if (name === 'rental') {
       return {
         PAYMENT_URL: `http://127.0.0.1:${ports.payment}`,
+        // Longer than the default 1 s for a busy machine; shorter than the slow test's 3 s delay.
+        PAYMENT_TIMEOUT_MS: '2000',
         PAYMENT_HALF_OPEN_MS: '2000',
         PAYMENT_BREAKER_FAILURES: '3',
       };
