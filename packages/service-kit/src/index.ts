@@ -23,6 +23,7 @@ export {
   type RowStore,
   statusRowsOf,
 } from './row-command.ts';
+export { type ActionableResource, type StatusActions, statusActions } from './status-actions.ts';
 export {
   certainlyNotDone,
   type Saga,

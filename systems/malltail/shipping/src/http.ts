@@ -1,19 +1,17 @@
 /** The shipping list and the warehouse's one action: the parcel arrived (requirement 9). */
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
-import { actionRoutes, resourceRoutes } from '@bounded/service-kit';
-import { completeShippingCommand } from './commands/complete-shipping.ts';
+import { resourceRoutes, statusActions } from '@bounded/service-kit';
+import { toNewEvent } from '../../events.ts';
+import { completeShipping } from './domain/shipping.ts';
 import { type ShippingTables, shippings } from './tables.ts';
 
 export function shippingRoutes(ctx: ServiceContext<ShippingTables, BaseConfig>): void {
-  const { app } = ctx;
-  resourceRoutes(app, ctx.store.db, shippings);
+  resourceRoutes(ctx.app, ctx.store.db, shippings);
   // POST …/complete, or the Spring-style PATCH of the status field to ShippingCompleted.
-  actionRoutes(app, {
-    path: shippings.path,
-    actions: ['complete'],
-    statusField: 'shippingStatus',
+  statusActions(ctx, shippings, {
+    status: 'shippingStatus',
+    actions: { complete: completeShipping },
     actionOfStatus: { ShippingCompleted: 'complete' },
-    run: (id, _action, traceparent) => completeShippingCommand(ctx, id, traceparent),
-    resource: shippings.resource,
+    toNewEvent,
   });
 }
