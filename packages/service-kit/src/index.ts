@@ -1,6 +1,13 @@
 export { type ActionRoutes, actionRoutes } from './action-routes.ts';
 export { type Caller, callerOf, DIRECT, mayAccess, ownerScope } from './caller.ts';
 export { postForId } from './created-id.ts';
+export {
+  type CorrelatedEvent,
+  type CorrelationFields,
+  correlationOf,
+  idFrom,
+  MissingCorrelationError,
+} from './correlation.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
