@@ -11,6 +11,7 @@ import {
   type IdempotentConsumer,
   idempotentConsumer,
   listParked,
+  messaging,
   messagingMigrations,
   type NewEvent,
   OutboxRelay,
@@ -115,9 +116,19 @@ export async function buildService<DB, C extends TObject>(
   const app = buildApp({ name: config.SERVICE_NAME, logger: log, ready: () => started && store.isOpen() });
   const topic = config.BUS_TOPIC ?? definition.topic;
   const outbox = createOutbox({ topic, source: definition.name });
+  // What this service is, as the console reads it (/admin/describe): learned where it happens.
+  const described: Described = { published: new Set(), routes: [], positions: new Map() };
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/admin') || route.url.startsWith('/health') || route.url === '/metrics') return;
+    const { body, params, querystring } = (route.schema ?? {}) as Record<string, unknown>;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') described.routes.push({ method, url: route.url, body, params, querystring });
+    }
+  });
   const recorder =
     (trx: Kysely<DB>, traceparent?: string): RecordEvents =>
     async (events) => {
+      for (const event of events) described.published.add(event.type);
       await outbox.record(trx, events, { traceparent });
     };
   let consumer: IdempotentConsumer | undefined;
@@ -166,7 +177,15 @@ export async function buildService<DB, C extends TObject>(
     },
   };
   await definition.setup(context);
-  installOperations(app, { store, relay, clients, consumer: () => consumer });
+  installOperations(app, {
+    name: definition.name,
+    topic,
+    store,
+    relay,
+    clients,
+    consumer: () => consumer,
+    described,
+  });
   if (config.TEST_HOOKS) installTestHooks(app);
 
   return {
@@ -177,6 +196,10 @@ export async function buildService<DB, C extends TObject>(
       relay.start();
       if (consumer) {
         const { handle, handleBatch, types } = consumer;
+        const seen = (event: { partition: number; offset: number }) => {
+          if ((described.positions.get(event.partition) ?? -1) < event.offset)
+            described.positions.set(event.partition, event.offset);
+        };
         const consumed = new Counter({
           name: 'events_consumed_total',
           help: 'Events of the types this service handles that it took from the bus and finished with (handled, duplicate or parked)',
@@ -189,11 +212,15 @@ export async function buildService<DB, C extends TObject>(
           types,
           handler: async (event) => {
             await handle(event);
+            seen(event);
             consumed.inc({ type: event.type });
           },
           batchHandler: async (events) => {
             await handleBatch(events);
-            for (const event of events) consumed.inc({ type: event.type });
+            for (const event of events) {
+              seen(event);
+              consumed.inc({ type: event.type });
+            }
           },
         });
         resources.push({ name: 'consumer group', close: () => subscription.close() });
@@ -227,16 +254,75 @@ function installTestHooks(app: App): void {
   });
 }
 
+interface Described {
+  /** Event types this service recorded since it started. */
+  readonly published: Set<string>;
+  /** Its own routes with their schemas (what the console's actor forms are made from). */
+  readonly routes: Array<{
+    method: string;
+    url: string;
+    body?: unknown;
+    params?: unknown;
+    querystring?: unknown;
+  }>;
+  /** The highest offset handled per partition by this member since it started. */
+  readonly positions: Map<number, number>;
+}
+
 /** Operator endpoints and gauges every service has: parked events, outbox backlog, breakers. */
 function installOperations(
   app: App,
   parts: {
+    name: string;
+    topic: string;
     store: Store<any>;
     relay: OutboxRelay;
     clients: Array<{ name: string; client: HttpClient }>;
     consumer: () => IdempotentConsumer | undefined;
+    described: Described;
   },
 ): void {
+  // What the console draws a system's map from: declared (routes, handled types, calls) and seen
+  // (types recorded, positions), so a system needs no declaration of its events beyond its code.
+  app.get('/admin/describe', { logLevel: 'silent' }, async () => {
+    const consumer = parts.consumer();
+    const { described } = parts;
+    return {
+      service: parts.name,
+      topic: parts.topic,
+      group: consumer?.group ?? null,
+      handles: consumer?.types ?? [],
+      publishes: [...described.published],
+      routes: described.routes,
+      calls: parts.clients.map(({ name, client }) => ({ dependency: name, breaker: client.breakerState })),
+      positions: Object.fromEntries(described.positions),
+      outboxBacklog: await parts.relay.backlog(),
+      parked: (await messaging(parts.store.db).selectFrom('bounded_parked').select('event_id').execute())
+        .length,
+    };
+  });
+  /** When this service's group handled the events named (its inbox rows), for saga timelines. */
+  app.get<{ Querystring: { ids?: string } }>('/admin/handled', { logLevel: 'silent' }, async (request) => {
+    const ids = (request.query.ids ?? '').split(',').filter(Boolean).slice(0, 500);
+    if (ids.length === 0) return { handled: [] };
+    const rows = await messaging(parts.store.db)
+      .selectFrom('bounded_inbox')
+      .select(['grp', 'event_id', 'handled_at'])
+      .where('event_id', 'in', ids)
+      .execute();
+    return {
+      handled: rows.map((r) => ({ group: r.grp, eventId: r.event_id, handledAt: Number(r.handled_at) })),
+    };
+  });
+  app.delete<{ Params: { eventId: string } }>('/admin/parked/:eventId', async (request) => {
+    const result = await messaging(parts.store.db)
+      .deleteFrom('bounded_parked')
+      .where('event_id', '=', request.params.eventId)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0)
+      throw new NotFoundError('PARKED_EVENT.NOT_FOUND', `no parked event ${request.params.eventId}`);
+    return { eventId: request.params.eventId, outcome: 'discarded' };
+  });
   app.get('/admin/parked', async () => ({ parked: await listParked(parts.store) }));
   app.post<{ Params: { eventId: string } }>('/admin/parked/:eventId/replay', async (request) => {
     const consumer = parts.consumer();

@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundle } from '@bounded/bundle';
+import { installConsole } from '@bounded/console';
 import { controlApp, type Gateway } from './control.ts';
 import type { LogSink } from './instance.ts';
 import { Supervisor } from './supervisor.ts';
@@ -26,6 +27,8 @@ export interface LaunchOptions {
   readonly sink: LogSink;
   /** Told how many processes are ready so far, while starting. */
   readonly progress?: (ready: number, total: number) => void;
+  /** Serve the browser console at the control endpoint's `/` (what `npm start` does). */
+  readonly console?: boolean;
 }
 
 export interface Launched {
@@ -102,8 +105,18 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
 
   publishTargets(supervisor, targetFiles);
   const control = controlApp(supervisor, () => gateways);
+  const browserConsole = options.console
+    ? await installConsole(control, {
+        systems: options.systems,
+        dataDir: resolve(options.dataDir),
+        instances: () => supervisor.status(),
+        authUrl: options.platform.auth && `http://127.0.0.1:${options.platform.auth.port}`,
+        gateways: () => gateways,
+      })
+    : undefined;
   await control.listen({ host: '127.0.0.1', port: options.controlPort });
   const stop = async () => {
+    await browserConsole?.close();
     await supervisor.shutdown();
     await control.close();
   };

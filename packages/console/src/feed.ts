@@ -1,0 +1,350 @@
+/**
+ * One system's live feed: reads the system's topic through the EventBus port as a consumer group
+ * of its own (so it works on the embedded log, Kafka and NATS alike, and never takes partitions
+ * from the services' groups), keeps the latest events in a ring, learns the topology, and polls
+ * the services' /admin/describe while someone watches.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DeliveredEvent, EventBus, Subscription } from '@bounded/bus';
+import { buildBoard, learn } from './board.ts';
+import { layoutBoard } from './layout.ts';
+import {
+  type ConsoleEvent,
+  emptyTopology,
+  type InstanceInfo,
+  type LaidOutBoard,
+  type ServiceDescription,
+  type ServiceState,
+  type SystemDeclaration,
+  type SystemState,
+  type Topology,
+} from './model.ts';
+
+/** The console's consumer group on every system's topic. */
+export const CONSOLE_GROUP = 'bounded-console';
+const RING = 20_000;
+const RATE_WINDOW_MS = 5000;
+
+export interface FeedOptions {
+  readonly system: SystemDeclaration;
+  readonly bus: EventBus;
+  readonly topic?: string;
+  /** Where the learned topology is kept between runs (JSON). */
+  readonly topologyFile?: string;
+  /** The runner's view of the processes. */
+  readonly instances: () => readonly InstanceInfo[];
+  /** Fetches JSON from an instance (injectable for tests). */
+  readonly fetchJson?: (url: string) => Promise<unknown>;
+}
+
+export type FeedListener = (message: { event: 'events' | 'state' | 'board'; data: unknown }) => void;
+
+export class SystemFeed {
+  readonly system: SystemDeclaration;
+  readonly events: ConsoleEvent[] = [];
+  readonly topology: Topology;
+  readonly described = new Map<string, ServiceDescription>();
+  /** Last known highest handled offset per group and partition (kept while a service is down). */
+  readonly positions = new Map<string, Map<number, number>>();
+  readonly #options: FeedOptions;
+  readonly #listeners = new Set<FeedListener>();
+  readonly #byKey = new Map<string, ConsoleEvent[]>();
+  readonly #pending: ConsoleEvent[] = [];
+  #seq = 0;
+  #subscription: Subscription | undefined;
+  #board: LaidOutBoard | undefined;
+  #boardDirty = true;
+  #boardBuilding: Promise<LaidOutBoard> | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #polling: Promise<void> | undefined;
+  #topologyDirty = false;
+
+  constructor(options: FeedOptions) {
+    this.#options = options;
+    this.system = options.system;
+    this.topology = readTopology(options.topologyFile);
+  }
+
+  get fetchJson(): (url: string) => Promise<unknown> {
+    return this.#options.fetchJson ?? defaultFetchJson;
+  }
+
+  async start(): Promise<void> {
+    this.#subscription = await this.#options.bus.subscribe({
+      topic: this.#options.topic ?? this.system.name,
+      group: CONSOLE_GROUP,
+      handler: async (event) => this.#take([event]),
+      batchHandler: async (events) => this.#take(events),
+    });
+    this.#timers.push(setInterval(() => this.#flush(), 150));
+    this.#timers.push(
+      setInterval(() => {
+        if (this.#listeners.size > 0) void this.poll().then(() => this.#emit('state', this.state()));
+        if (this.#topologyDirty) this.#saveTopology();
+      }, 1000),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#subscription?.close();
+    if (this.#topologyDirty) this.#saveTopology();
+  }
+
+  subscribe(listener: FeedListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: 'events' | 'state' | 'board', data: unknown): void {
+    for (const listener of this.#listeners) listener({ event, data });
+  }
+
+  #take(delivered: readonly DeliveredEvent[]): void {
+    const now = Date.now();
+    for (const e of delivered) {
+      const event: ConsoleEvent = {
+        seq: ++this.#seq,
+        id: e.id,
+        topic: e.topic,
+        key: e.key,
+        type: e.type,
+        timestamp: e.timestamp,
+        source: e.source,
+        traceparent: e.traceparent,
+        partition: e.partition,
+        offset: e.offset,
+        seenAt: now,
+        data: e.data,
+      };
+      const sameKey = this.#byKey.get(e.key) ?? [];
+      if (event.source && !this.described.has(event.source)) this.#unlearned.push(event);
+      else this.#learn(event, sameKey);
+      sameKey.push(event);
+      this.#byKey.set(e.key, sameKey);
+      this.events.push(event);
+      this.#pending.push(event);
+    }
+    if (this.events.length > RING) {
+      for (const old of this.events.splice(0, this.events.length - RING)) {
+        const list = this.#byKey.get(old.key);
+        if (!list) continue;
+        list.shift();
+        if (list.length === 0) this.#byKey.delete(old.key);
+      }
+    }
+  }
+
+  /** Events whose publisher had not described itself yet (what it handles decides what they were). */
+  #unlearned: ConsoleEvent[] = [];
+
+  #learn(event: ConsoleEvent, previous: readonly ConsoleEvent[]): void {
+    let changed = learn(this.topology, event, previous, (s) => this.described.get(s)?.handles);
+    const note = this.#acts.find(
+      (a) => a.service === event.source && a.key === event.key && Math.abs(a.at - event.timestamp) < 3000,
+    );
+    if (note) {
+      if (!this.topology.routeEmits) this.topology.routeEmits = {};
+      if (!this.topology.routeEmits[note.route]) this.topology.routeEmits[note.route] = [];
+      const list = this.topology.routeEmits[note.route];
+      if (!list.includes(event.type)) {
+        list.push(event.type);
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.#boardDirty = true;
+      this.#topologyDirty = true;
+    }
+  }
+
+  /** Calls the console made as an actor: the events they recorded name their route on the board. */
+  readonly #acts: Array<{ service: string; route: string; key: string; at: number }> = [];
+
+  /** `route` = `${service}:${METHOD} ${url template}`; `key` = the correlation id it answered with. */
+  noteAct(act: { service: string; route: string; key: string; at: number }): void {
+    this.#acts.push(act);
+    const cutoff = Date.now() - 10_000;
+    while (this.#acts.length > 0 && this.#acts[0].at < cutoff) this.#acts.shift();
+  }
+
+  #learnLate(): void {
+    if (this.#unlearned.length === 0) return;
+    const still: ConsoleEvent[] = [];
+    for (const event of this.#unlearned) {
+      if (event.source && !this.described.has(event.source)) {
+        still.push(event);
+        continue;
+      }
+      const previous = (this.#byKey.get(event.key) ?? []).filter((e) => e.seq < event.seq);
+      this.#learn(event, previous);
+    }
+    this.#unlearned = still.slice(-RING);
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending.splice(0);
+    if (this.#listeners.size > 0) this.#emit('events', batch);
+    if (this.#boardDirty && this.#listeners.size > 0) void this.board().then((b) => this.#emit('board', b));
+  }
+
+  eventsOf(key: string): ConsoleEvent[] {
+    return [...(this.#byKey.get(key) ?? [])];
+  }
+
+  /** Asks every running instance what it is (routes, handled types, positions, backlog). */
+  poll(): Promise<void> {
+    this.#polling ??= this.#poll().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  async #poll(): Promise<void> {
+    const running = this.#options
+      .instances()
+      .filter(
+        (i) => i.id.startsWith(`${this.system.name}/`) && (i.state === 'ready' || i.state === 'unready'),
+      );
+    const results = await Promise.all(
+      running.map(async (i) => {
+        try {
+          return (await this.fetchJson(`${i.url}/admin/describe`)) as ServiceDescription;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const merged = new Map<string, ServiceDescription>();
+    for (const d of results) {
+      if (!d?.service) continue;
+      const seen = merged.get(d.service);
+      const positions = this.positions.get(d.service) ?? new Map<number, number>();
+      for (const [p, offset] of Object.entries(d.positions))
+        positions.set(Number(p), Math.max(positions.get(Number(p)) ?? -1, offset));
+      this.positions.set(d.service, positions);
+      merged.set(
+        d.service,
+        seen
+          ? {
+              ...seen,
+              publishes: [...new Set([...seen.publishes, ...d.publishes])],
+              calls: seen.calls.map((c) =>
+                c.breaker === 'closed' ? (d.calls.find((x) => x.dependency === c.dependency) ?? c) : c,
+              ),
+              outboxBacklog: Math.max(seen.outboxBacklog, d.outboxBacklog),
+            }
+          : d,
+      );
+    }
+    for (const [service, d] of merged) {
+      const before = this.described.get(service);
+      if (
+        !before ||
+        before.publishes.length !== d.publishes.length ||
+        before.handles.length !== d.handles.length ||
+        before.routes.length !== d.routes.length
+      )
+        this.#boardDirty = true;
+      this.described.set(service, d);
+    }
+    this.#learnLate();
+    // A stopped service keeps its last description (its map does not vanish), marked by the state.
+    this.#stoppedNow = new Set(this.system.services.map((s) => s.name).filter((name) => !merged.has(name)));
+  }
+
+  #stoppedNow = new Set<string>();
+
+  /** The board laid out, rebuilt when what it is drawn from changed. */
+  async board(): Promise<LaidOutBoard> {
+    if (this.described.size === 0) await this.poll();
+    if (!this.#boardDirty && this.#board) return this.#board;
+    this.#boardBuilding ??= (async () => {
+      this.#boardDirty = false;
+      const board = await layoutBoard(buildBoard(this.system, this.described, this.topology));
+      this.#board = board;
+      return board;
+    })().finally(() => {
+      this.#boardBuilding = undefined;
+    });
+    return this.#boardBuilding;
+  }
+
+  /** Lag of a group per partition: events of its types in the ring past its last handled offset. */
+  lagOf(service: string): { total: number; byPartition: Record<string, number> } | null {
+    const handles = this.described.get(service)?.handles;
+    const positions = this.positions.get(service);
+    if (!handles || handles.length === 0 || !positions) return null;
+    const byPartition: Record<string, number> = {};
+    let total = 0;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i];
+      if (!handles.includes(e.type)) continue;
+      const position = positions.get(e.partition);
+      if (position === undefined || e.offset <= position) continue;
+      byPartition[e.partition] = (byPartition[e.partition] ?? 0) + 1;
+      total++;
+    }
+    for (const p of positions.keys()) byPartition[p] ??= 0;
+    return { total, byPartition };
+  }
+
+  state(): SystemState {
+    const instances = this.#options.instances().filter((i) => i.id.startsWith(`${this.system.name}/`));
+    const now = Date.now();
+    const rates: Record<string, number> = {};
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i];
+      if (now - e.seenAt > RATE_WINDOW_MS) break;
+      rates[e.type] = (rates[e.type] ?? 0) + 1000 / RATE_WINDOW_MS;
+    }
+    const services: ServiceState[] = this.system.services.map((s) => {
+      const mine = instances.filter((i) => i.id === `${this.system.name}/${s.name}`);
+      const d = this.described.get(s.name);
+      const up = !this.#stoppedNow.has(s.name);
+      const lag = this.lagOf(s.name);
+      return {
+        name: s.name,
+        instances: mine.length,
+        ready: mine.filter((i) => i.ready).length,
+        restarts: mine.reduce((n, i) => n + i.restarts, 0),
+        outboxBacklog: d && up ? d.outboxBacklog : null,
+        parked: d && up ? d.parked : null,
+        lag: lag?.total ?? null,
+        lagByPartition: lag?.byPartition ?? {},
+        breakers: Object.fromEntries((up ? (d?.calls ?? []) : []).map((c) => [c.dependency, c.breaker])),
+      };
+    });
+    return { system: this.system.name, at: now, services, instances, rates, eventsSeen: this.#seq };
+  }
+
+  #saveTopology(): void {
+    this.#topologyDirty = false;
+    const file = this.#options.topologyFile;
+    if (!file) return;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, JSON.stringify(this.topology));
+      renameSync(`${file}.tmp`, file);
+    } catch {
+      // the data folder went away (a test cleaned up): the topology is relearned next time
+    }
+  }
+}
+
+function readTopology(file: string | undefined): Topology {
+  if (!file) return emptyTopology();
+  try {
+    return { ...emptyTopology(), ...(JSON.parse(readFileSync(file, 'utf8')) as Topology) };
+  } catch {
+    return emptyTopology();
+  }
+}
+
+async function defaultFetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
