@@ -42,8 +42,11 @@ export function fromWire(
     throw new MalformedEventError(`event ${fallbackId} on ${topic} is not a JSON object`);
   }
   const fields = body as Record<string, unknown>;
+  // No type header (a generated service of the older generation sends only contentType and
+  // spring_json_header_types): the body's eventType names it.
   const type =
-    unquote(wire.headers.type) ?? (typeof fields.eventType === 'string' ? fields.eventType : undefined);
+    unquote(wire.headers.type) ??
+    (typeof fields.eventType === 'string' && fields.eventType !== '' ? fields.eventType : undefined);
   if (!type) throw new MalformedEventError(`event ${fallbackId} on ${topic} has no type`);
   const data: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) if (!ENVELOPE_FIELDS.has(name)) data[name] = value;
@@ -59,29 +62,101 @@ export function fromWire(
   };
 }
 
+/** A header's value, unquoted (Spring's mapper may JSON-quote it); undefined when absent or empty. */
 function unquote(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
   if (header.length >= 2 && header.startsWith('"') && header.endsWith('"')) {
+    let value: unknown;
     try {
-      return JSON.parse(header) as string;
+      value = JSON.parse(header);
     } catch {
-      return header.slice(1, -1);
+      value = header.slice(1, -1);
     }
+    return typeof value === 'string' && value !== '' ? value : undefined;
   }
   return header;
 }
 
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
-/** Epoch ms from a number, a numeric string, "yyyyMMddHHmmss" (read as UTC) or an ISO date. */
-export function parseTimestamp(value: unknown): number {
+/**
+ * The zone a `yyyyMMddHHmmss` timestamp is read in: a generated service formats the JVM's local
+ * time with no zone (`new SimpleDateFormat("YYYYMMddHHmmss").format(new Date())`). `BUS_TIMESTAMP_ZONE`
+ * (an IANA zone such as `Asia/Seoul`; default `UTC`), or setTimestampZone() in a composition root.
+ */
+let compactZone: string | undefined;
+
+/** Sets the zone compact timestamps are read in (an IANA name); throws for an unknown zone. */
+export function setTimestampZone(zone: string): void {
+  zoneOffsetMs(zone, 0); // RangeError for an unknown zone
+  compactZone = zone;
+}
+
+function currentZone(): string {
+  if (compactZone === undefined) setTimestampZone(process.env.BUS_TIMESTAMP_ZONE || 'UTC');
+  return compactZone as string;
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far the zone's wall clock is ahead of UTC at the instant `utcMs`. */
+function zoneOffsetMs(zone: string, utcMs: number): number {
+  if (zone === 'UTC') return 0;
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(zone, format);
+  }
+  const parts: Record<string, number> = {};
+  for (const { type, value } of format.formatToParts(utcMs)) parts[type] = Number(value);
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - (utcMs - (utcMs % 1000));
+}
+
+/** The instant a wall-clock time in `zone` names (the earlier one in a DST overlap). */
+function fromWallClock(zone: string, wallMs: number): number {
+  const first = wallMs - zoneOffsetMs(zone, wallMs);
+  const second = wallMs - zoneOffsetMs(zone, first);
+  return Math.min(first, second);
+}
+
+/**
+ * A compact timestamp as an instant. The generated pattern's `YYYY` is the week-based year: in the
+ * last days of December it already names the next year (and, in ISO-week locales, the first days
+ * of January the previous one). Such a date is read with the calendar year that puts it nearest
+ * to `now` (the time it is received): an event is never stamped a year off.
+ */
+function compactInstant(match: RegExpExecArray, zone: string, now: number): number {
+  const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const at = (year: number) => fromWallClock(zone, Date.UTC(year, mo - 1, d, h, mi, s));
+  const read = at(y);
+  const weekYearDrift = (mo === 12 && d >= 22) || (mo === 1 && d <= 7);
+  if (!weekYearDrift) return read;
+  const other = at(mo === 12 ? y - 1 : y + 1);
+  return Math.abs(other - now) < Math.abs(read - now) ? other : read;
+}
+
+/**
+ * Epoch ms from a number, a numeric string, "yyyyMMddHHmmss" (read in the zone of
+ * BUS_TIMESTAMP_ZONE, default UTC, with the `YYYY` week-year quirk tolerated) or an ISO date.
+ */
+export function parseTimestamp(
+  value: unknown,
+  options: { readonly zone?: string; readonly now?: number } = {},
+): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string') {
     const compact = COMPACT.exec(value);
-    if (compact) {
-      const [, y, mo, d, h, mi, s] = compact.map(Number);
-      return Date.UTC(y, mo - 1, d, h, mi, s);
-    }
+    if (compact) return compactInstant(compact, options.zone ?? currentZone(), options.now ?? Date.now());
     if (/^\d+$/.test(value)) return Number(value);
     const parsed = Date.parse(value);
     if (!Number.isNaN(parsed)) return parsed;
