@@ -130,7 +130,11 @@ describe('library services (in process, one event log)', { timeout: 60_000 }, ()
     );
     const b = (await book.call('GET', `/books/${id}`)).body as Json;
     assert.equal(b.rentalId, first.id, 'the first holder keeps it');
-    assert.equal((await patch(second.id, 'rental')).status, 409);
+    for (const wanted of ['rental', 'return', 'cancel']) {
+      const res = await patch(second.id, wanted);
+      assert.equal(res.status, 409, `${wanted} on a rejected rental`);
+      assert.match(res.body.message, /rejected .* finished/);
+    }
   });
 
   it('an unknown or retired book: rejected with a refund', async () => {

@@ -185,6 +185,28 @@ describe('library system (real processes)', { timeout: 120_000 }, () => {
     }
   });
 
+  it('book killed (-9) while it decides reservations: restarted, every reservation is decided once', async () => {
+    const books: number[] = [];
+    for (let i = 0; i < 20; i++) books.push(await l.newBook(`kill ${i}`));
+    const rentals: Json[] = [];
+    const killed = (async () => {
+      await l.until('book started deciding', async () => (await l.book(books[0]!)).bookStatus === 'reserved');
+      l.procs.book!.child.kill('SIGKILL');
+    })();
+    for (const id of books) rentals.push(await l.reserve(id, 'customer1'));
+    await killed;
+    await l.stop('book');
+    await l.start('book');
+    for (const r of rentals) {
+      await l.bookIs(r.bookId, (b) => b.bookStatus === 'reserved' && b.rentalId === r.id);
+      await l.view(r.id, (v) => v.reqState === 'reserve' && v.bookStatus === 'reserved');
+    }
+    // Decided once: no reservation turned into a rejection by seeing its own book held.
+    await sleep(300);
+    const now = await l.all('rental', '/rentals?reqState=rejected', 'rentals');
+    assert.ok(!now.some((r) => rentals.some((x) => x.id === r.id)), 'none rejected');
+  });
+
   it('with mypage down: everything is taken; back up, it catches up', async () => {
     await l.stop('mypage');
     const id = await l.newBook('mypage-down');
