@@ -12,6 +12,7 @@ export { accept, advance, type Decision, type Rejection, refuse } from './decisi
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
 export {
+  assignedIds,
   type CreateOf,
   createTables,
   declareResource,

@@ -8,7 +8,7 @@
  */
 import { NotFoundError } from '@bounded/kernel';
 import { type HalResource, halResource, singularOf } from '@bounded/rest';
-import { dialectOf, insertForId, type Migration } from '@bounded/store';
+import { dialectOf, type IdBlocks, idBlocks, insertForId, type Migration, type Store } from '@bounded/store';
 import {
   Kind,
   type Static,
@@ -280,6 +280,27 @@ export function declareResource<
     scopeOf: (caller) => (spec.owner ? ownerScope(caller, spec.seeAll) : undefined),
   };
   return resource;
+}
+
+/**
+ * Ids for a resource whose command gives them (`id: 'assigned'`), from blocks (no commit per id).
+ * The first block starts after the largest id `since` holds — the resource's table, or an older
+ * one that numbered the same things — so no id is ever given twice.
+ */
+export function assignedIds<DB>(
+  store: Store<DB>,
+  sequence: string,
+  since: { readonly table: string },
+): IdBlocks {
+  return idBlocks(store, sequence, {
+    floor: async (db) => {
+      const { max } = await db
+        .selectFrom(since.table)
+        .select((eb) => eb.fn.max('id').as('max'))
+        .executeTakeFirstOrThrow();
+      return Number(max ?? 0) + 1;
+    },
+  });
 }
 
 /** The first migration of a service: its declared tables with their unique keys and indexes. */

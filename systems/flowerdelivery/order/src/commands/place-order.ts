@@ -4,13 +4,12 @@
  * Saved fails after payment went through → a PaymentCompensationRequested event (outbox) asks
  * payment to refund, so no paid-but-missing order is left behind (see placePaidOrder).
  */
-import { placePaidOrder } from '@bounded/service-kit';
-import { idBlocks } from '@bounded/store';
+import { assignedIds, placePaidOrder } from '@bounded/service-kit';
 import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { type Order, type OrderRequest, placeOrder } from '../domain/order.ts';
 import type { PaymentPort } from '../payment-port.ts';
-import { orders } from '../tables.ts';
+import { orderNumbers, orders } from '../tables.ts';
 
 export function placeOrderCommand(
   ctx: OrderContext,
@@ -36,18 +35,9 @@ export function placeOrderCommand(
 }
 
 /**
- * Order numbers are handed out before paying: the payment must name the order. They come from
- * blocks (no commit per order); the first block starts after every number the older
- * one-row-per-number table handed out, so no number is ever given twice.
+ * Order numbers are handed out before paying: the payment must name the order. The first block
+ * starts after every number the older one-row-per-number table handed out.
  */
 function numberOrder(ctx: OrderContext): Promise<number> {
-  return idBlocks(ctx.store, 'order', {
-    floor: async (db) => {
-      const { max } = await db
-        .selectFrom('order_numbers')
-        .select((eb) => eb.fn.max('id').as('max'))
-        .executeTakeFirstOrThrow();
-      return Number(max ?? 0) + 1;
-    },
-  }).next();
+  return assignedIds(ctx.store, 'order', orderNumbers).next();
 }
