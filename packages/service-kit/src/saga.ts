@@ -140,7 +140,7 @@ export interface StartOptions<DB, I = unknown> {
   readonly traceparent?: string;
   /**
    * Checks, in the transaction that creates the saga, that it may start (throws a 404/409 to
-   * refuse). Not run when the request joins or replays an existing saga.
+   * refuse); lock the business row here. Not run when the request replays a finished saga.
    */
   readonly check?: (trx: Kysely<DB>) => Promise<void>;
   /**
@@ -282,9 +282,9 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
   }
 
   /** Drives a saga from where it stands to its end (or to a step in doubt). */
-  async function drive<O>(id: string): Promise<O> {
-    const owner = randomUUID();
-    let row = await claim(id, owner);
+  async function drive<O>(id: string, held?: Row): Promise<O> {
+    const owner = held?.lease_owner ?? randomUUID();
+    let row = held ?? (await claim(id, owner));
     if (!row) {
       const current = await db()
         .selectFrom('bounded_sagas')
@@ -348,9 +348,10 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
     name: string,
     input: I,
     options: StartOptions<DB, I>,
-  ): Promise<{ id: string } | { row: Row }> {
+  ): Promise<{ replay: Row } | { join: string } | { held: Row }> {
     return ctx.command(async (trx) => {
       const t = trx as unknown as Db;
+      const mayJoin = (row: Row) => options.mayJoin?.(JSON.parse(row.input) as I) ?? true;
       if (options.requestKey !== undefined) {
         const same = await t
           .selectFrom('bounded_sagas')
@@ -359,11 +360,13 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
           .where('request_key', '=', options.requestKey)
           .orderBy('created_at', 'desc')
           .executeTakeFirst();
-        const joinable = same !== undefined && (options.mayJoin?.(JSON.parse(same.input) as I) ?? true);
-        if (joinable && same.status === 'completed') return { row: same };
-        if (joinable && same.status === 'running') return { id: same.id };
+        if (same?.status === 'completed' && mayJoin(same)) return { replay: same };
+        if (same?.status === 'running' && mayJoin(same)) return { join: same.id };
         // compensated: the client tries again, and so does the saga (a new attempt).
       }
+      // Before the lookup below: a check that locks the business row (FOR UPDATE) makes two
+      // starts for one correlation take turns on PostgreSQL/MySQL too, so the later one joins.
+      await options.check?.(trx);
       const running = await t
         .selectFrom('bounded_sagas')
         .selectAll()
@@ -373,34 +376,31 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
         .forUpdate()
         .executeTakeFirst();
       if (running) {
-        if (options.mayJoin && !options.mayJoin(JSON.parse(running.input) as I)) throw busy(running);
-        return { id: running.id };
+        if (!mayJoin(running)) throw busy(running);
+        return { join: running.id };
       }
-      await options.check?.(trx);
       const now = Date.now();
-      const id = randomUUID();
-      await t
-        .insertInto('bounded_sagas')
-        .values({
-          id,
-          saga: name,
-          correlation: options.correlation,
-          request_key: options.requestKey ?? null,
-          input: JSON.stringify(input),
-          results: '{}',
-          step: 0,
-          status: 'running',
-          in_doubt: 0,
-          outcome: null,
-          failure: null,
-          traceparent: options.traceparent ?? null,
-          lease_owner: null,
-          lease_until: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      return { id };
+      // Started held by this request's driver: no second transaction to take the lease.
+      const row: Row = {
+        id: randomUUID(),
+        saga: name,
+        correlation: options.correlation,
+        request_key: options.requestKey ?? null,
+        input: JSON.stringify(input),
+        results: '{}',
+        step: 0,
+        status: 'running',
+        in_doubt: 0,
+        outcome: null,
+        failure: null,
+        traceparent: options.traceparent ?? null,
+        lease_owner: randomUUID(),
+        lease_until: now + leaseMs,
+        created_at: now,
+        updated_at: now,
+      };
+      await t.insertInto('bounded_sagas').values(row).execute();
+      return { held: row };
     });
   }
 
@@ -454,8 +454,9 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
       return {
         async run(input, options) {
           const begun = await begin<I>(definition.name, input, options);
-          if ('row' in begun) return outcomeOf<O>(begun.row);
-          return drive<O>(begun.id);
+          if ('replay' in begun) return outcomeOf<O>(begun.replay);
+          if ('join' in begun) return drive<O>(begun.join);
+          return drive<O>(begun.held.id, begun.held);
         },
       };
     },

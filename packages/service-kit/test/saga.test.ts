@@ -49,13 +49,16 @@ function remote(step: string) {
   };
 }
 
-const effect = (trx: Kysely<Tables>, what: string) =>
-  trx
+async function effect(trx: Kysely<Tables>, what: string): Promise<void> {
+  await trx
     .insertInto('effects')
     .values({ what } as never)
     .execute();
+}
 
-function definition(onSaga: (saga: Saga<Tables, Input, { order: number }>) => void): ServiceDefinition<Tables> {
+function definition(
+  onSaga: (saga: Saga<Tables, Input, { order: number }>) => void,
+): ServiceDefinition<Tables> {
   return {
     name: 'sagas',
     topic: 'saga-test',
@@ -154,7 +157,10 @@ describe('saga runner', () => {
     assert.equal(await statusOf(3), 'compensated');
     assert.deepEqual((await effects()).slice(-1), ['unreserve 3 reserve-done']);
     modes.charge = 'refused';
-    await assert.rejects(run(4), (e: { status?: number; code?: string }) => e.status === 409 && e.code === 'NO');
+    await assert.rejects(
+      run(4),
+      (e: { status?: number; code?: string }) => e.status === 409 && e.code === 'NO',
+    );
     assert.deepEqual((await effects()).slice(-1), ['unreserve 4 reserve-done']);
     modes.charge = 'ok';
     // The client tries again: a new attempt, which now goes through.
