@@ -7,6 +7,7 @@
  * operations to withdraw it, so no registration without a request is left behind. The steps'
  * order and failure handling are service-kit's placePaidOrder: "paying" here is registering.
  */
+import { AppError, UnavailableError } from '@bounded/kernel';
 import { placePaidOrder } from '@bounded/service-kit';
 import { idBlocks } from '@bounded/store';
 import { toNewEvent } from '../../../events.ts';
@@ -15,7 +16,7 @@ import { type CleanCall, type CleanCallRequest, requestCleaning } from '../domai
 import type { ManagePort } from '../manage-port.ts';
 import { cleanCalls } from '../tables.ts';
 
-export function requestCleaningCommand(
+export async function requestCleaningCommand(
   ctx: CleanCallContext,
   manage: ManagePort,
   request: CleanCallRequest,
@@ -39,5 +40,14 @@ export function requestCleaningCommand(
       toNewEvent,
     },
     traceparent,
-  );
+  ).catch((error: unknown) => {
+    // placePaidOrder words its refusal for orders and payments: say what happened here.
+    if (error instanceof AppError && error.code === 'ORDER.NOT_SAVED')
+      throw new UnavailableError(
+        'CLEANCALL.NOT_SAVED',
+        'the request could not be saved; operations withdraws it: please request again shortly',
+        1,
+      );
+    throw error;
+  });
 }
