@@ -102,6 +102,36 @@ describe('order service', () => {
     await eventually(async () => (await rent({ productId: 1001, qty: 1 })).statusCode === 201);
   });
 
+  it('payment made but the rental cannot be saved → 503, and a compensating event asks payment to refund', async () => {
+    const previous = (await rent({ productId: 1001, qty: 1 })).json();
+    const last = previous.id as number;
+    // The next rental's number is taken already: its insert fails after the payment went through.
+    await order.service.context.store.db
+      .insertInto('orders' as never)
+      .values({
+        id: last + 1,
+        productId: 1,
+        qty: 1,
+        status: 'ordered',
+        customerId: null,
+        paymentId: 1,
+      } as never)
+      .execute();
+    const res = await rent({ productId: 1001, qty: 1 });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.json().code, 'ORDER.NOT_SAVED');
+    const paymentId = previous.paymentId + 1; // the stand-in numbers the payments it takes
+    const asked = await eventually(async () =>
+      probe.seen.find((e) => e.type === 'PaymentCompensationRequested' && e.key === String(last + 1)),
+    );
+    assert.equal(asked.data.paymentId, paymentId);
+    assert.ok(
+      !probe.seen.some(
+        (e) => e.type === 'Ordered' && e.key === String(last + 1) && e.data.productId === 1001,
+      ),
+    );
+  });
+
   it('bad input → 400 naming the field; unknown → 404', async () => {
     for (const payload of [
       {},
