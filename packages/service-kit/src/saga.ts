@@ -34,7 +34,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DependencyRejectedError, DependencyUnavailableError } from '@bounded/http-client';
-import { type RecordEvents, type ServiceContext, UnavailableError } from '@bounded/kernel';
+import { AppError, type RecordEvents, type ServiceContext, UnavailableError } from '@bounded/kernel';
 import { type Kysely, keyText, largeText, type Migration } from '@bounded/store';
 
 export type SagaStatus = 'running' | 'completed' | 'compensated';
@@ -242,11 +242,14 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
   function outcomeOf<O>(row: Row): O {
     if (row.status === 'completed') return JSON.parse(row.outcome ?? 'null') as O;
     if (row.status === 'compensated') {
+      // Joined a saga another driver undid: answer what that driver answered (a 503, a 404 …).
       const failure = JSON.parse(row.failure ?? '{}') as { status?: number; code?: string; message?: string };
-      throw new UnavailableError(
+      const status = failure.status ?? 503;
+      throw new AppError(
+        status,
         failure.code ?? 'SAGA.COMPENSATED',
         failure.message ?? `${row.saga} of ${row.correlation} was undone`,
-        retryAfter,
+        status === 503 ? { retryAfterSeconds: retryAfter } : {},
       );
     }
     throw busy(row);
@@ -325,11 +328,19 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
       }
       results[step.name] = result ?? null;
       const next: Row = { ...row, step: row.step + 1, in_doubt: 0, results: JSON.stringify(results) };
-      const held = row;
-      const kept = await ctx.command((trx) =>
-        progress(trx as unknown as Db, held, owner, { step: next.step, in_doubt: 0, results: next.results }),
-      );
-      if (!kept) throw busy(row);
+      // The last step's result is committed with the saga's end (one transaction less): if this
+      // process dies before, the step is asked again under its key and answers the same.
+      if (next.step < def.steps.length) {
+        const held = row;
+        const kept = await ctx.command((trx) =>
+          progress(trx as unknown as Db, held, owner, {
+            step: next.step,
+            in_doubt: 0,
+            results: next.results,
+          }),
+        );
+        if (!kept) throw busy(row);
+      }
       row = next;
     }
     if (row.status !== 'running') return outcomeOf<O>(row);
@@ -337,7 +348,13 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
     const finished = row;
     return ctx.command(async (trx, record) => {
       const outcome = await def.complete(trx, record, input, results);
-      const stored = { status: 'completed' as const, outcome: JSON.stringify(outcome ?? null) };
+      const stored = {
+        status: 'completed' as const,
+        outcome: JSON.stringify(outcome ?? null),
+        step: finished.step,
+        in_doubt: 0,
+        results: finished.results,
+      };
       if (!(await progress(trx as unknown as Db, finished, owner, stored))) throw busy(finished);
       return outcome;
     }, row.traceparent ?? undefined);
