@@ -9,6 +9,8 @@
 //   --concurrency a,b   steps (default 10,20,30,40,50,100)
 //   --replicas s=n,…    replicas of services for the run (e.g. cleanassign=3)
 //   BENCH_CLEANERS      cleaners registered before the load (default 200)
+//   BENCH_CANCEL=0      post requests only, no cancels: the pool runs out and the rest end
+//                       NoCleanerAvailable (give it many cleaners to keep assigning longer)
 import type autocannon from 'autocannon';
 import { system as full } from '../systems/cleaning/system.ts';
 import { runOrderLoad } from './order-load.ts';
@@ -23,6 +25,7 @@ const system = {
 };
 const portOf = (name: string) => basePort + 1 + full.services.findIndex((s) => s.name === name);
 const CLEANERS = Number(process.env.BENCH_CLEANERS ?? 200);
+const CANCEL = process.env.BENCH_CANCEL !== '0';
 const BODY = { tel: '01023221353', location: 'seoul', cost: 200000 };
 
 /** Registers the pool as the manager would (direct calls to cleanassign, 20 at a time). */
@@ -76,7 +79,7 @@ await runOrderLoad({
   orderPath: '/cleancalls',
   orderBody: BODY,
   prepare: registerCleaners,
-  requests: () => [request, cancel],
+  ...(CANCEL ? { requests: () => [request, cancel] } : {}),
   // Converged: the customer's history holds a row for every request accepted.
   readModel: {
     name: 'cleaningHistories',
