@@ -196,4 +196,37 @@ describe('cleaning through the gateway (real processes, real tokens)', { timeout
     const body = (await res.json()) as Json;
     assert.deepEqual(body.fields.map((f: Json) => f.field).sort(), ['cost', 'location']);
   });
+
+  it('scaled to three cleanassign replicas (as `npx bounded scale cleaning/cleanassign 3`), a burst through the gateway assigns no cleaner twice', async () => {
+    await launched!.supervisor.scale('cleaning/cleanassign', 3);
+    for (let i = 0; i < 4; i++) {
+      const res = await call('manager1', 'POST', '/cleaners', { name: `Extra ${i}`, tel: `0107777000${i}` });
+      assert.equal(res.status, 201);
+    }
+    const free = (await json('manager1', '/cleaners?status=Idle')).page.totalElements as number;
+    const placed = await Promise.all(
+      Array.from({ length: free + 4 }, async (_, i) => {
+        const res = await call('customer1', 'POST', '/cleancalls', {
+          tel: '010',
+          location: `floor ${i}`,
+          cost: 1000,
+        });
+        assert.equal(res.status, 201);
+        return ((await res.json()) as Json).id as number;
+      }),
+    );
+    const ends = await Promise.all(
+      placed.map((id) =>
+        eventually(async () => {
+          const r = await json('customer1', `/cleancalls/${id}`);
+          return (r.status === 'Confirmed' || r.status === 'NoCleanerAvailable') && r;
+        }, 30_000),
+      ),
+    );
+    assert.equal(ends.filter((r) => r.status === 'Confirmed').length, free);
+    assert.equal(ends.filter((r) => r.status === 'NoCleanerAvailable').length, 4);
+    const live = await embedded('manager1', '/cleanassigns?status=Assigned&size=100', 'cleanassigns');
+    assert.equal(new Set(live.map((a) => a.cleanerId)).size, live.length, 'no cleaner holds two assignments');
+    assert.equal(live.length, free);
+  });
 });
