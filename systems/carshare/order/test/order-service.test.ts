@@ -30,7 +30,7 @@ describe('order service', () => {
       PAYMENT_URL: payment.url,
       PAYMENT_TIMEOUT_MS: '2000',
       PAYMENT_BREAKER_FAILURES: '2',
-      PAYMENT_HALF_OPEN_MS: '500',
+      PAYMENT_HALF_OPEN_MS: '2000',
     });
     probe = await probeEvents(service(), 'carshare');
   });
