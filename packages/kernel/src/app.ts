@@ -11,6 +11,7 @@ import { installErrorHandlers } from './error-handler.ts';
 import { createHealth, installHealth, type ReadyCheck } from './health.ts';
 import { createLogger } from './logger.ts';
 import { installMetrics } from './metrics.ts';
+import { installOpenApi } from './openapi.ts';
 import { requestLogger } from './request-logger.ts';
 import { formatTraceparent, traceContext } from './trace.ts';
 import { strictBodyValidators } from './validation.ts';
@@ -63,6 +64,7 @@ export function buildApp(opts: BuildAppOptions): App {
   installErrorHandlers(app);
   installHealth(app, createHealth(opts.ready));
   installMetrics(app, opts.registry);
+  installOpenApi(app, opts.name);
   return app;
 }
 

@@ -25,6 +25,7 @@ export {
 export { createHealth, type HealthControl, type ReadyCheck } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { openBus } from './open-bus.ts';
+export { ErrorSchema, withRefusals } from './openapi.ts';
 export {
   type Resource,
   type RunnableApp,

@@ -4,7 +4,8 @@
  * for another customer's alike). Commands stay the service's own routes.
  */
 import type { App } from '@bounded/kernel';
-import { baseUrlOf, halCollection, parsePaging } from '@bounded/rest';
+import { baseUrlOf, HAL_CONTENT_TYPE, halCollection, parsePaging } from '@bounded/rest';
+import type { TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { callerOf } from './caller.ts';
 import { hal, IdParams } from './http.ts';
@@ -29,7 +30,8 @@ export function resourceRoutes(
   options: ResourceRouteOptions = {},
 ): void {
   if (options.list !== false) {
-    app.get(resource.path, { schema: { querystring: resource.listQuery } }, async (request, reply) => {
+    const schema = { querystring: resource.listQuery, response: { 200: halBody(resource.collectionSchema) } };
+    app.get(resource.path, { schema, serializerCompiler }, async (request, reply) => {
       const page = await listPage(db, resource, request.query as Record<string, unknown>, callerOf(request));
       const base = baseUrlOf(request);
       const items = page.rows.map((row) => resource.resource(base, row));
@@ -38,12 +40,22 @@ export function resourceRoutes(
     });
   }
   if (options.get !== false) {
-    app.get(`${resource.path}/:id`, { schema: { params: IdParams } }, async (request, reply) => {
+    const schema = { params: IdParams, response: { 200: halBody(resource.resourceSchema) } };
+    app.get(`${resource.path}/:id`, { schema, serializerCompiler }, async (request, reply) => {
       const row = await resource.find(db, callerOf(request), (request.params as { id: number }).id);
       return hal(reply, 200, resource.resource(baseUrlOf(request), row));
     });
   }
 }
+
+/** A response documented as HAL (for the OpenAPI document). */
+const halBody = (schema: TSchema) => ({ content: { [HAL_CONTENT_TYPE]: { schema } } });
+
+/**
+ * Response schemas here document; they do not reshape: the body is serialized as it was built
+ * (Fastify would otherwise drop any field the schema does not name).
+ */
+const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
 
 /** One page of the rows a caller may see, filtered and sorted as the query asks (400 for bad paging). */
 export async function listPage(

@@ -182,6 +182,29 @@ export function resourceSuite(label: string, envOf: () => Promise<Record<string,
       assert.equal((await as(ADMIN, '/rentals/abc')).status, 400);
     });
 
+    it('is described in the service’s OpenAPI document: parameters, bodies, HAL responses, refusals', async () => {
+      const { status, body } = await as(undefined, '/openapi.json');
+      assert.equal(status, 200);
+      assert.equal(body.openapi, '3.1.0');
+      const list = body.paths['/rentals'].get;
+      const params = list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+      for (const p of ['query:page', 'query:size', 'query:sort', 'query:productId', 'query:status'])
+        assert.ok(params.includes(p), p);
+      const page = list.responses['200'].content['application/hal+json'].schema;
+      assert.ok(page.properties._embedded.properties.rentals, 'the collection names its items');
+      const one = body.paths['/rentals/{id}'].get;
+      const item = one.responses['200'].content['application/hal+json'].schema;
+      assert.ok(item.properties.productId && item.properties._links);
+      assert.equal(item.properties.token, undefined, 'hidden fields are not documented either');
+      assert.ok(one.responses['404'] && one.responses['400']);
+      const create = body.paths['/rentals'].post;
+      const sent = create.requestBody.content['application/json'].schema;
+      assert.deepEqual(sent.required.sort(), ['insured', 'price', 'productId', 'qty']);
+      assert.equal(sent.properties.status, undefined, 'server-owned fields are not in the create body');
+      assert.ok(create.responses['400'] && create.responses['503']);
+      assert.equal(body.paths['/health/ready'], undefined);
+    });
+
     it('refuses a second row with a unique value (the migration made the key)', async () => {
       const db = service.service.context.store.db as unknown as Parameters<typeof rentals.insert>[0];
       const row = {
