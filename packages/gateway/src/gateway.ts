@@ -1,6 +1,6 @@
 /**
  * The gateway of one system: the single entry point. `/oauth/**` goes to the auth service and
- * `/health/**` is answered here, both open; `/metrics` needs an admin's token; everything else needs a bearer JWT for THIS system,
+ * `/health/**` is answered here, both open, as is `/openapi.json` (the system's public API); `/metrics` needs an admin's token; everything else needs a bearer JWT for THIS system,
  * passes the route's role rule, and is forwarded to a replica with the verified identity in
  * `x-user-*` headers (the client's own such headers are dropped).
  */
@@ -19,6 +19,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ROLE, USER_ID_HEADER, USER_NAME_HEADER, USER_ROLES_HEADER } from './identity.ts';
 import { createVerifier, type JwksSource, type JwtAlg, TokenError, type Verifier } from './jwt.ts';
+import { publicApi } from './openapi.ts';
 import { createRouteTable, isAllowed, type RouteConfig } from './routes.ts';
 import { createBalancer } from './upstreams.ts';
 
@@ -119,6 +120,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const app = buildApp({ name: 'gateway', logger: opts.logger, bodyLimit: opts.bodyLimit });
   app.addHook('onClose', () => balancer.close());
+  // The public API's document, open like the token endpoint (it says what needs a token).
+  const api = publicApi({ system: opts.system, routes: opts.routes, targets: (s) => opts.targets(s) });
   // The gateway's port is public: its own metrics are for an operator's token (role admin) only.
   app.addHook('onRequest', async (request, reply) => {
     if (request.url !== '/metrics' && !request.url.startsWith('/metrics?')) return;
@@ -241,6 +244,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         return forward(request, reply, authTargets, upstreamHeaders(request, undefined, true));
       }
       if (path.startsWith('/health/')) throw new NotFoundError('ROUTE.NOT_FOUND', `No route for ${path}`);
+      if (path === '/openapi.json' && request.method === 'GET') return reply.send(await api());
       const identity = await authenticate(request, reply);
       // Dot segments could mean one path here and another upstream: refuse them outright.
       if (/\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) {

@@ -34,8 +34,14 @@ export function createRouteTable(routes: RouteConfig[]): RouteTable {
   };
 }
 
+/** The roles a method of the route needs (besides admin), or undefined when any caller may. */
+export function rolesFor(route: RouteConfig, method: string): string[] | undefined {
+  if (!route.roles) return undefined;
+  return route.roles[method] ?? (method === 'HEAD' ? route.roles.GET : undefined) ?? route.roles['*'];
+}
+
 export function isAllowed(route: RouteConfig, method: string, roles: string[]): boolean {
-  if (roles.includes(ADMIN_ROLE) || !route.roles) return true;
-  const rule = route.roles[method] ?? (method === 'HEAD' ? route.roles.GET : undefined) ?? route.roles['*'];
+  if (roles.includes(ADMIN_ROLE)) return true;
+  const rule = rolesFor(route, method);
   return rule === undefined || rule.some((r) => roles.includes(r));
 }
