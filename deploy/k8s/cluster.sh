@@ -326,9 +326,9 @@ down() {
   # Mounts under the cluster's folder (containers' rootfs, pods' volumes), deepest first.
   awk -v d="$D" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true
-  done
+  done || true
   # The kubelet's cgroups (empty now), deepest first.
-  find /sys/fs/cgroup/*/kubepods -depth -type d 2>/dev/null | while read -r g; do rmdir "$g" 2>/dev/null || true; done
+  find /sys/fs/cgroup/*/kubepods -depth -type d 2>/dev/null | while read -r g; do rmdir "$g" 2>/dev/null || true; done || true
   [ -e "/run/netns/$NETNS" ] && ip netns del "$NETNS"
   rm -rf "$D"
   [ -z "$quiet" ] && log "down: nothing of the cluster is left running"
@@ -341,5 +341,7 @@ case "${1:-}" in
   import)
     in_ns ctr --address "$D/containerd.sock" -n k8s.io images import "$2" >/dev/null ;;
   exec) shift; in_ns "$@" ;;
+  # For debugging the script itself: the steps before the Kubernetes binaries are needed.
+  prepare) install_packages; mkdir -p "$D"; certs; pause_image; configs ;;
   *) echo "usage: $0 up | down | import <archive.tar> | exec <command…>" >&2; exit 2 ;;
 esac

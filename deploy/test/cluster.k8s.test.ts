@@ -330,7 +330,7 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
     });
     const read = await until('the order readable', 30_000, async () => {
       const res = await send(FD, 'GET', `/orders/${id}`, { token: fdToken });
-      return res.status === 200 && res;
+      return res.status === 200 ? res : undefined;
     });
     assert.equal(read.body.id, id);
     assert.equal(read.body.itemName, seedOrder.itemName);
