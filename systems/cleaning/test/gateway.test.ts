@@ -13,7 +13,14 @@ import { type Launched, launch, platformProcesses, type SystemMap } from '@bound
 import { eventually, tempDir } from '@bounded/service-kit/testing';
 import { system as defaultSystem } from '../system.ts';
 
-const system: SystemMap = { ...defaultSystem, basePort: 38300 };
+// A generous sync timeout: the bursts below must not time out on a busy two-core machine.
+const system: SystemMap = {
+  ...defaultSystem,
+  basePort: 38300,
+  services: defaultSystem.services.map((s) =>
+    s.name === 'cleancall' ? { ...s, env: { ...s.env, CLEANMANAGE_TIMEOUT_MS: '5000' } } : s,
+  ),
+};
 const GATEWAY = `http://127.0.0.1:${system.basePort}`;
 // biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
 type Json = Record<string, any>;

@@ -3,7 +3,7 @@
  * sharing the partitions and the database file) take a burst of requests for fewer cleaners
  * than requests. Every cleaner ends in exactly one live assignment, the surplus ends
  * NoCleanerAvailable, none stays Requested; cancelling frees them all and a second burst again
- * assigns each cleaner once.
+ * assigns each cleaner once; so does a third, with one replica killed in the middle of it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -91,5 +91,21 @@ describe('cleaning: three cleanassign replicas under a burst (real processes)', 
     for (const p of c.procs.cleanassign) {
       assert.deepEqual(((await (await fetch(`${p.url}/admin/parked`)).json()) as Json).parked, [], p.name);
     }
+  });
+
+  it('one replica killed (SIGKILL) in the middle of a burst: the others take its partitions, every request ends, still each cleaner once', async () => {
+    const live = await c.list('cleanassign', '/cleanassigns?status=Assigned', 'cleanassigns');
+    for (const a of live) assert.equal(await c.cancel(a.orderId), 204);
+    await eventually(async () => (await c.idleCleaners()) === CLEANERS, 20_000);
+
+    const victim = c.procs.cleanassign[2]!;
+    const exited = new Promise((resolve) => victim.child.once('exit', resolve));
+    const requests = burst();
+    setTimeout(() => victim.child.kill('SIGKILL'), 50);
+    const { confirmed, none } = await requests;
+    await exited;
+    assert.equal(confirmed.length, CLEANERS);
+    assert.equal(none.length, BURST - CLEANERS);
+    await assertEachCleanerOnce(confirmed);
   });
 });
