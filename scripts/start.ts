@@ -34,11 +34,15 @@ for (const name of chosen) {
 
 const env = process.env;
 const authPort = Number(env.AUTH_PORT ?? 8090);
+const controlPort = Number(env.BOUNDED_CONTROL_PORT ?? 8000);
 const started = Date.now();
+// The console's URL first: it answers as soon as the control endpoint listens, while the rest starts.
+console.log(`console  http://127.0.0.1:${controlPort}/`);
 const launched = await launch({
   systems,
   dataDir: env.DATA_DIR ?? join(root, 'data'),
-  controlPort: Number(env.BOUNDED_CONTROL_PORT ?? 8000),
+  controlPort,
+  console: env.BOUNDED_CONSOLE !== '0',
   logLevel: env.LOG_LEVEL,
   sink: foregroundPrinter({ showRequests: env.LOG_REQUESTS === '1' }),
   progress: (ready, total) => process.stderr.write(`\rstarting: ${ready}/${total} processes ready`),
@@ -55,6 +59,7 @@ for (const instance of launched.supervisor.status()) {
 console.log(
   `\ncontrol  ${launched.controlUrl}   (npx bounded status | stop | start | scale | restart | logs)`,
 );
+console.log(`console  ${launched.controlUrl}/   (system maps, live events, saga timelines, operations, actors)`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -24,6 +24,27 @@ const add = (list: Record<string, string[]>, key: string, value: string): boolea
 /** A policy's events follow the event it handled within this long; later ones were commands. */
 export const REACTION_WINDOW_MS = 1500;
 
+/** Takes what a service said its policies and commands recorded. True when the topology changed. */
+export function learnDescribed(
+  topology: Topology,
+  service: string,
+  described: Pick<ServiceDescription, 'reactions' | 'commands'>,
+): boolean {
+  let changed = false;
+  for (const [type, emitted] of Object.entries(described.reactions ?? {}))
+    for (const e of emitted) changed = add(topology.reactions, `${service} ${type}`, e) || changed;
+  for (const [route, emitted] of Object.entries(described.commands ?? {})) {
+    for (const e of emitted) {
+      changed = add(topology.commandEmits, service, e) || changed;
+      if (route) {
+        if (!topology.routeEmits) topology.routeEmits = {};
+        changed = add(topology.routeEmits, `${service}:${route}`, e) || changed;
+      }
+    }
+  }
+  return changed;
+}
+
 /**
  * Learns from one event: its publisher, and whether it was a policy's reaction (the same key's
  * latest earlier event, within the window, is of a type its publisher handles) or a command's.
@@ -34,10 +55,13 @@ export function learn(
   event: Pick<ConsoleEvent, 'type' | 'source' | 'timestamp'>,
   previous: ReadonlyArray<Pick<ConsoleEvent, 'type' | 'timestamp'>>,
   handlesOf: (service: string) => readonly string[] | undefined,
+  /** The publisher says itself what its policies and commands recorded: learn only who published. */
+  told = false,
 ): boolean {
   const source = event.source;
   if (!source) return false;
   let changed = add(topology.publishers, event.type, source);
+  if (told) return changed;
   const handles = handlesOf(source) ?? [];
   let cause: string | undefined;
   for (let i = previous.length - 1; i >= 0; i--) {
@@ -229,7 +253,7 @@ export function buildBoard(
     const views = nodes.filter((n) => n.kind === 'readmodel' && n.parent === `svc:${group}`);
     // Policies that only keep read models up to date are one sticky (a view follows many events).
     const quiet = handled.filter((type) => (topology.reactions[`${group} ${type}`] ?? []).length === 0);
-    const together = views.length > 0 && quiet.length > 2;
+    const together = views.length > 0 && quiet.length > 3;
     if (together) {
       const policy = `pol:${group}:*`;
       node({

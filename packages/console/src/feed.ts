@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DeliveredEvent, EventBus, Subscription } from '@bounded/bus';
-import { buildBoard, learn } from './board.ts';
+import { buildBoard, learn, learnDescribed } from './board.ts';
 import { layoutBoard } from './layout.ts';
 import {
   type ConsoleEvent,
@@ -140,33 +140,11 @@ export class SystemFeed {
   #unlearned: ConsoleEvent[] = [];
 
   #learn(event: ConsoleEvent, previous: readonly ConsoleEvent[]): void {
-    let changed = learn(this.topology, event, previous, (s) => this.described.get(s)?.handles);
-    const note = this.#acts.find(
-      (a) => a.service === event.source && a.key === event.key && Math.abs(a.at - event.timestamp) < 3000,
-    );
-    if (note) {
-      if (!this.topology.routeEmits) this.topology.routeEmits = {};
-      if (!this.topology.routeEmits[note.route]) this.topology.routeEmits[note.route] = [];
-      const list = this.topology.routeEmits[note.route];
-      if (!list.includes(event.type)) {
-        list.push(event.type);
-        changed = true;
-      }
-    }
-    if (changed) {
+    const told = event.source ? this.described.get(event.source)?.reactions !== undefined : false;
+    if (learn(this.topology, event, previous, (s) => this.described.get(s)?.handles, told)) {
       this.#boardDirty = true;
       this.#topologyDirty = true;
     }
-  }
-
-  /** Calls the console made as an actor: the events they recorded name their route on the board. */
-  readonly #acts: Array<{ service: string; route: string; key: string; at: number }> = [];
-
-  /** `route` = `${service}:${METHOD} ${url template}`; `key` = the correlation id it answered with. */
-  noteAct(act: { service: string; route: string; key: string; at: number }): void {
-    this.#acts.push(act);
-    const cutoff = Date.now() - 10_000;
-    while (this.#acts.length > 0 && this.#acts[0].at < cutoff) this.#acts.shift();
   }
 
   #learnLate(): void {
@@ -231,6 +209,8 @@ export class SystemFeed {
           ? {
               ...seen,
               publishes: [...new Set([...seen.publishes, ...d.publishes])],
+              reactions: mergeLists(seen.reactions, d.reactions),
+              commands: mergeLists(seen.commands, d.commands),
               calls: seen.calls.map((c) =>
                 c.breaker === 'closed' ? (d.calls.find((x) => x.dependency === c.dependency) ?? c) : c,
               ),
@@ -240,6 +220,10 @@ export class SystemFeed {
       );
     }
     for (const [service, d] of merged) {
+      if (learnDescribed(this.topology, service, d)) {
+        this.#boardDirty = true;
+        this.#topologyDirty = true;
+      }
       const before = this.described.get(service);
       if (
         !before ||
@@ -332,6 +316,17 @@ export class SystemFeed {
       // the data folder went away (a test cleaned up): the topology is relearned next time
     }
   }
+}
+
+function mergeLists(
+  a: Readonly<Record<string, readonly string[]>> | undefined,
+  b: Readonly<Record<string, readonly string[]>> | undefined,
+): Record<string, string[]> | undefined {
+  if (!a && !b) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const list of [a ?? {}, b ?? {}])
+    for (const [k, v] of Object.entries(list)) out[k] = [...new Set([...(out[k] ?? []), ...v])];
+  return out;
 }
 
 function readTopology(file: string | undefined): Topology {

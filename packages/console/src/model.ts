@@ -49,6 +49,10 @@ export interface ServiceDescription {
   readonly group: string | null;
   readonly handles: readonly string[];
   readonly publishes: readonly string[];
+  /** Handled type → types its policy recorded (known where the kernel records them). */
+  readonly reactions?: Readonly<Record<string, readonly string[]>>;
+  /** `METHOD /url` of the route whose command recorded them ('' when not known) → types. */
+  readonly commands?: Readonly<Record<string, readonly string[]>>;
   readonly routes: readonly DescribedRoute[];
   readonly calls: ReadonlyArray<{ readonly dependency: string; readonly breaker: BreakerState }>;
   /** Highest offset handled per partition (by this instance, since it started). */

@@ -57,31 +57,6 @@ export function correlationOf(response: {
   return response.headers?.location?.split('/').filter(Boolean).pop();
 }
 
-/** The service a gateway path goes to (longest prefix) and the route template it matches. */
-function routedService(
-  feed: SystemFeed,
-  method: string,
-  path: string,
-): { service: string; route: string } | undefined {
-  const bare = path.split('?')[0];
-  let best: { service: string; prefix: string } | undefined;
-  for (const service of feed.system.services)
-    for (const route of service.routes ?? [])
-      if (
-        (bare === route.prefix || bare.startsWith(`${route.prefix}/`)) &&
-        route.prefix.length > (best?.prefix.length ?? -1)
-      )
-        best = { service: service.name, prefix: route.prefix };
-  if (!best) return undefined;
-  const routes = feed.described.get(best.service)?.routes ?? [];
-  const template = routes.find((r) => {
-    if (r.method !== method) return false;
-    const pattern = new RegExp(`^${r.url.replace(/:[^/]+/g, '[^/]+')}$`);
-    return pattern.test(bare);
-  });
-  return template && { service: best.service, route: `${best.service}:${template.method} ${template.url}` };
-}
-
 export async function installConsole(app: App, options: ConsoleOptions): Promise<InstalledConsole> {
   const assets = loadAssets(ensureBuilt());
   const systems = options.systems.map(declarationOf);
@@ -349,11 +324,6 @@ export async function installConsole(app: App, options: ConsoleOptions): Promise
       },
       body === undefined ? undefined : JSON.stringify(body),
     );
-    if (result.status < 400) {
-      const key = correlationOf(result);
-      const routed = routedService(feedOf(system), method.toUpperCase(), path);
-      if (key && routed) feedOf(system).noteAct({ ...routed, key, at: started });
-    }
     return { status: result.status, headers: result.headers, body: result.body, ms: Date.now() - started };
   });
 

@@ -117,18 +117,50 @@ export async function buildService<DB, C extends TObject>(
   const topic = config.BUS_TOPIC ?? definition.topic;
   const outbox = createOutbox({ topic, source: definition.name });
   // What this service is, as the console reads it (/admin/describe): learned where it happens.
-  const described: Described = { published: new Set(), routes: [], positions: new Map() };
+  const described: Described = {
+    published: new Set(),
+    routes: [],
+    positions: new Map(),
+    reactions: new Map(),
+    commands: new Map(),
+  };
+  // The route whose handler is running its synchronous part: a command started there is that
+  // route's (one started after an await is not known, and is listed under '').
+  let runningRoute: string | undefined;
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/admin') || route.url.startsWith('/health') || route.url === '/metrics') return;
     const { body, params, querystring } = (route.schema ?? {}) as Record<string, unknown>;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') described.routes.push({ method, url: route.url, body, params, querystring });
     }
+    const handler = route.handler;
+    route.handler = function (this: unknown, request, reply) {
+      const outer = runningRoute;
+      runningRoute = `${request.method} ${route.url}`;
+      try {
+        return handler.call(this as never, request, reply);
+      } finally {
+        runningRoute = outer;
+      }
+    };
   });
   const recorder =
-    (trx: Kysely<DB>, traceparent?: string): RecordEvents =>
+    (
+      trx: Kysely<DB>,
+      traceparent: string | undefined,
+      cause: { policy: string } | { route: string },
+    ): RecordEvents =>
     async (events) => {
-      for (const event of events) described.published.add(event.type);
+      const learned =
+        'policy' in cause
+          ? (described.reactions.get(cause.policy) ??
+            described.reactions.set(cause.policy, new Set()).get(cause.policy)!)
+          : (described.commands.get(cause.route) ??
+            described.commands.set(cause.route, new Set()).get(cause.route)!);
+      for (const event of events) {
+        described.published.add(event.type);
+        learned.add(event.type);
+      }
       await outbox.record(trx, events, { traceparent });
     };
   let consumer: IdempotentConsumer | undefined;
@@ -142,7 +174,8 @@ export async function buildService<DB, C extends TObject>(
     bus,
     log,
     async command(work, traceparent) {
-      const result = await store.transaction((trx) => work(trx, recorder(trx, traceparent)));
+      const route = runningRoute ?? '';
+      const result = await store.transaction((trx) => work(trx, recorder(trx, traceparent, { route })));
       relay.notify();
       return result;
     },
@@ -150,7 +183,8 @@ export async function buildService<DB, C extends TObject>(
       if (consumer) throw new Error(`${definition.name}: policies() may be called once`);
       const wrapped: Record<string, PolicyHandler<DB>> = {};
       for (const [type, handle] of Object.entries(handlers)) {
-        wrapped[type] = (event, trx) => handle(event, trx, recorder(trx, event.traceparent));
+        wrapped[type] = (event, trx) =>
+          handle(event, trx, recorder(trx, event.traceparent, { policy: type }));
       }
       consumer = idempotentConsumer<DB>({
         store,
@@ -267,6 +301,10 @@ interface Described {
   }>;
   /** The highest offset handled per partition by this member since it started. */
   readonly positions: Map<number, number>;
+  /** Handled type → the types its policy recorded. */
+  readonly reactions: Map<string, Set<string>>;
+  /** `METHOD /url` of the route that ran a command ('' when not known) → the types it recorded. */
+  readonly commands: Map<string, Set<string>>;
 }
 
 /** Operator endpoints and gauges every service has: parked events, outbox backlog, breakers. */
@@ -293,6 +331,8 @@ function installOperations(
       group: consumer?.group ?? null,
       handles: consumer?.types ?? [],
       publishes: [...described.published],
+      reactions: Object.fromEntries([...described.reactions].map(([type, set]) => [type, [...set]])),
+      commands: Object.fromEntries([...described.commands].map(([route, set]) => [route, [...set]])),
       routes: described.routes,
       calls: parts.clients.map(({ name, client }) => ({ dependency: name, breaker: client.breakerState })),
       positions: Object.fromEntries(described.positions),

@@ -1,0 +1,322 @@
+/**
+ * The console in real headless Chromium (Debian's `chromium`, driven by playwright-core) against
+ * flowerdelivery run by the runner as real processes: nothing leaves loopback, the map shows the
+ * five services and the flow, an order placed through an actor form shows its events live and its
+ * saga to delivery, a parked event is replayed, and a service stopped from the console turns
+ * not-ready on the map. Screenshots go to .tmp/console-screenshots (kept by CI).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { type Harness, openBrowser, SCREENSHOTS, startFlowerdelivery, until } from './harness.ts';
+
+const BLOCK = 47_400;
+const ok = (status: number) => status >= 200 && status < 300;
+const TIMEOUT = 240_000;
+
+describe('the console in a browser (flowerdelivery on real processes)', { timeout: 600_000 }, () => {
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  const requested: string[] = [];
+  let orderId = '';
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const open = async (hash: string) => {
+    await page.goto(`${harness.consoleUrl}#/flowerdelivery/${hash}`);
+    await page.waitForSelector('[data-testid=connection]:has-text("live")', { timeout: 60_000 });
+  };
+  /** What the gateway answers a development user (through the console's own act route). */
+  const act = async (username: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${harness.launched.controlUrl}/api/systems/flowerdelivery/act`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, method, path, body }),
+    });
+    return (await response.json()) as { status: number; body: any };
+  };
+  /** Sends a command from the Act tab's form, as a person would. */
+  const sendForm = async (username: string, command: string, fields: Record<string, string>) => {
+    await open('act');
+    await page.selectOption('[data-testid=user]', username);
+    await until(`command ${command} offered to ${username}`, () =>
+      page.locator(`[data-testid=command] option[value="${command}"]`).count(),
+    );
+    await page.selectOption('[data-testid=command]', command);
+    const form = page.locator(`form[data-form="${command}"]`);
+    for (const [name, value] of Object.entries(fields)) {
+      const field = form.locator(`[name="${name}"]`);
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
+    await form.locator('[data-testid=send]').click();
+    await page.waitForSelector('[data-testid=response]', { timeout: 30_000 });
+    return Number(await page.locator('[data-testid=response]').getAttribute('data-status'));
+  };
+
+  before(async () => {
+    harness = await startFlowerdelivery(BLOCK);
+    browser = await openBrowser();
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    page.setDefaultTimeout(60_000);
+    page.on('request', (request) => requested.push(request.url()));
+    // Anything not on loopback is refused (and counted by the first test).
+    await page.route(
+      (url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+      (route) => route.abort(),
+    );
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('loads with every request on loopback, and draws the five services', { timeout: TIMEOUT }, async () => {
+    await open('map');
+    await page.waitForSelector('svg.board g.service[data-service]');
+    const services = await page
+      .locator('svg.board g.service')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-service')));
+    assert.deepEqual([...services].sort(), ['delivery', 'mypage', 'order', 'ordermanagement', 'payment']);
+    await until('every service ready on the map', async () =>
+      (
+        await page
+          .locator('svg.board g.service')
+          .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-ready')))
+      ).every((r) => r === '1/1'),
+    );
+    await shot('01-map-at-start');
+    assert.ok(requested.length >= 3, 'the page, its script and its data');
+    const outside = requested.filter((url) => !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url));
+    assert.deepEqual(outside, [], 'no request leaves loopback');
+  });
+
+  it('places an order through an actor form and shows its events live', { timeout: TIMEOUT }, async () => {
+    const status = await sendForm('customer1', 'POST /orders', {
+      storeName: 'KJSHOP',
+      itemName: 'roses from the console',
+      qty: '2',
+      itemPrice: '30000',
+    });
+    assert.equal(status, 201);
+    orderId = (await page.locator('[data-testid=open-saga]').innerText()).replace(/\D+/g, '');
+    assert.ok(orderId, 'the response names the order');
+    for (const type of ['Ordered', 'Paid'])
+      await page.waitForSelector(`[data-testid=started-events] li[data-type=${type}]`, { timeout: 60_000 });
+    await shot('02-actor-order-placed');
+
+    // The store and the rider take it to the door, each through their own form.
+    const copy = await until('the store has the order', async () => {
+      const list = await act('store1', 'GET', '/ordermanagements?size=100');
+      return list.body?._embedded?.ordermanagements?.find((o: any) => String(o.orderId) === orderId);
+    });
+    assert.ok(ok(await sendForm('store1', 'POST /ordermanagements/:id/accept', { id: String(copy.id) })));
+    assert.ok(ok(await sendForm('store1', 'POST /ordermanagements/:id/decorate', { id: String(copy.id) })));
+    const delivery = await until('a delivery was requested', async () => {
+      const list = await act('rider1', 'GET', '/deliveries?size=100');
+      return list.body?._embedded?.deliveries?.find((d: any) => String(d.orderId) === orderId);
+    });
+    assert.ok(ok(await sendForm('rider1', 'POST /deliveries/:id/start', { id: String(delivery.id) })));
+    assert.ok(ok(await sendForm('rider1', 'POST /deliveries/:id/complete', { id: String(delivery.id) })));
+
+    await open('events');
+    await page.selectOption('select[aria-label=type]', 'DeliveryCompleted');
+    await page.fill('input[aria-label=key]', orderId);
+    const row = page.locator(`[data-testid=event-list] .event-row[data-key="${orderId}"]`).first();
+    await row.click();
+    const envelope = await page.locator('[data-testid=envelope] pre').innerText();
+    const parsed = JSON.parse(envelope);
+    assert.equal(parsed.headers.type, 'DeliveryCompleted');
+    assert.equal(parsed.headers.source, 'delivery');
+    assert.equal(parsed.key, orderId);
+    assert.equal(parsed.value.eventType, 'DeliveryCompleted');
+    await shot('03-live-events-envelope');
+    // Pausing freezes the list; resuming shows what came meanwhile.
+    await page.fill('input[aria-label=key]', '');
+    await page.selectOption('select[aria-label=type]', '');
+    await page.click('[data-testid=pause]');
+    const frozen = await page.locator('[data-testid=event-list]').getAttribute('data-count');
+    await act('customer1', 'POST', '/orders', {
+      storeName: 'KJSHOP',
+      itemName: 'while paused',
+      qty: 1,
+      itemPrice: 1,
+    });
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator('[data-testid=event-list]').getAttribute('data-count'), frozen);
+    await page.click('[data-testid=pause]');
+    await until('the list grew after resuming', async () => {
+      return (
+        Number(await page.locator('[data-testid=event-list]').getAttribute('data-count')) > Number(frozen)
+      );
+    });
+  });
+
+  it('shows the saga timeline of that order with every step to delivery', { timeout: TIMEOUT }, async () => {
+    await open(`saga/${orderId}`);
+    const published = async () =>
+      page
+        .locator('[data-testid=steps] tr[data-kind=published]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
+    await until('every step to delivery', async () => {
+      const types = await published();
+      return ['Ordered', 'Paid', 'OrderAccepted', 'Decorated', 'DeliveryStarted', 'DeliveryCompleted'].every(
+        (t) => types.includes(t),
+      );
+    });
+    // Each handling by each consumer group, and nothing left waiting.
+    await until('every handling recorded', async () => {
+      const text = await page.locator('[data-testid=stopped-at]').innerText();
+      return !text.includes('waits on') && text.includes('handled');
+    });
+    const handled = await page
+      .locator('[data-testid=steps] tr[data-kind=handled]')
+      .evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+    assert.ok(handled.some((t) => t.includes('mypage handled DeliveryCompleted')));
+    assert.ok(handled.some((t) => t.includes('order handled DeliveryCompleted')));
+    assert.ok(handled.some((t) => t.includes('delivery handled Decorated')));
+    const order = await published();
+    assert.ok(order.indexOf('Decorated') < order.indexOf('DeliveryStarted'), 'in order');
+    await shot('04-saga-timeline');
+  });
+
+  it('draws the flow on the map: Ordered → Paid → … → DeliveryCompleted, each in its publisher', {
+    timeout: TIMEOUT,
+  }, async () => {
+    await open('map');
+    const inBox = async (type: string) =>
+      page.locator(`svg.board g.sticky.event[data-node="evt:${type}"]`).count();
+    const board = (await (
+      await fetch(`${harness.launched.controlUrl}/api/systems/flowerdelivery/board`)
+    ).json()) as {
+      nodes: Array<{ id: string; parent?: string }>;
+      edges: Array<{ id: string; kind: string; from: string; to: string }>;
+    };
+    const parent = (id: string) => board.nodes.find((n) => n.id === id)?.parent;
+    assert.equal(parent('evt:Ordered'), 'svc:order');
+    assert.equal(parent('evt:Paid'), 'svc:payment');
+    assert.equal(parent('evt:OrderAccepted'), 'svc:ordermanagement');
+    assert.equal(parent('evt:Decorated'), 'svc:ordermanagement');
+    assert.equal(parent('evt:DeliveryStarted'), 'svc:delivery');
+    assert.equal(parent('evt:DeliveryCompleted'), 'svc:delivery');
+    const has = (from: string, to: string) => board.edges.some((e) => e.from === from && e.to === to);
+    const edges = board.edges.map((e) => e.id).join('\n');
+    assert.ok(has('cmd:order:POST /orders', 'evt:Ordered'), edges);
+    assert.ok(has('cmd:ordermanagement:POST /ordermanagements/:id/accept', 'evt:OrderAccepted'), edges);
+    assert.ok(
+      board.edges.some((e) => e.from === 'evt:Decorated' && e.to.startsWith('pol:delivery:')),
+      'Decorated → the delivery policy',
+    );
+    assert.ok(has('cmd:delivery:POST /deliveries/:id/complete', 'evt:DeliveryCompleted'), edges);
+    assert.ok(has('svc:order', 'svc:payment'), edges);
+    for (const type of [
+      'Ordered',
+      'Paid',
+      'OrderAccepted',
+      'Decorated',
+      'DeliveryStarted',
+      'DeliveryCompleted',
+    ])
+      assert.equal(await inBox(type), 1, type);
+    // Live: an order lights its edges up with a rate.
+    await act('customer1', 'POST', '/orders', {
+      storeName: 'KJSHOP',
+      itemName: 'lights',
+      qty: 1,
+      itemPrice: 1,
+    });
+    await page.waitForSelector('svg.board g.edge.hot', { timeout: 30_000 });
+    await page.waitForSelector('g.edge.calls text:has-text("breaker closed")');
+    await shot('05-map-with-flow');
+  });
+
+  it('replays parked events from the console', { timeout: TIMEOUT }, async () => {
+    // MyPage loses its table: its handlings fail, are retried, and parked.
+    const db = new Database(join(harness.dataDir, 'flowerdelivery', 'mypage.db'));
+    db.pragma('busy_timeout = 5000');
+    db.exec('ALTER TABLE my_pages RENAME TO my_pages_away');
+    let id = '';
+    try {
+      const placed = await act('customer1', 'POST', '/orders', {
+        storeName: 'KJSHOP',
+        itemName: 'parked',
+        qty: 1,
+        itemPrice: 1,
+      });
+      assert.equal(placed.status, 201);
+      id = String(placed.body.id);
+      await open('ops');
+      await until(
+        'the events parked',
+        async () => (await page.locator(`[data-testid=parked] tr[data-parked]`).count()) >= 2,
+        90_000,
+      );
+    } finally {
+      db.exec('ALTER TABLE my_pages_away RENAME TO my_pages'); // the fix
+      db.close();
+    }
+    await open('map');
+    await page.waitForSelector('g.service[data-service=mypage] [data-badge=parked][data-value="2"]');
+    await shot('06-map-parked-badge');
+    await open('ops');
+    await page.locator('[data-testid=parked] tr[data-parked] [data-action=inspect]').first().click();
+    assert.match(await page.locator('[data-testid=parked-detail]').innerText(), /no such table/);
+    await shot('07-ops-parked');
+    for (let left = 2; left > 0; left--) {
+      const row = page.locator('[data-testid=parked] tr[data-parked]').first();
+      const eventId = await row.getAttribute('data-parked');
+      await row.locator('[data-action=replay]').click();
+      await until('the replay answered', async () =>
+        (await page.locator('[data-testid=ops-message]').innerText()).includes(
+          `replay ${eventId}: done (handled)`,
+        ),
+      );
+      await until(
+        'the row left the list',
+        async () => (await page.locator(`tr[data-parked="${eventId}"]`).count()) === 0,
+      );
+    }
+    const page1 = await act('customer1', 'GET', `/myPages?size=100`);
+    assert.ok(
+      page1.body._embedded.myPages.some((p: any) => String(p.orderId) === id),
+      'MyPage has the order after the replay',
+    );
+    await open(`saga/${id}`);
+    await until('the timeline shows the handling after the replay', async () => {
+      const kinds = await page
+        .locator('[data-testid=steps] tr')
+        .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-kind')} ${r.textContent}`));
+      return kinds.some((k) => k.startsWith('handled') && k.includes('mypage handled Ordered'));
+    });
+  });
+
+  it('stops a service from the console: it turns not-ready on the map; start brings it back', {
+    timeout: TIMEOUT,
+  }, async () => {
+    await open('ops');
+    await page.locator('tr[data-ops-service=delivery] [data-action=stop]').click();
+    await until('stopped', async () =>
+      /stop flowerdelivery\/delivery: done/.test(await page.locator('[data-testid=ops-message]').innerText()),
+    );
+    await open('map');
+    await page.waitForSelector('svg.board g.service.down[data-service=delivery]');
+    assert.equal(await page.locator('g.service[data-service=delivery]').getAttribute('data-ready'), '0/0');
+    await shot('08-map-delivery-stopped');
+    await open('ops');
+    await page.locator('tr[data-ops-service=delivery] [data-action=start]').click();
+    await until('started', async () =>
+      /start flowerdelivery\/delivery: done/.test(
+        await page.locator('[data-testid=ops-message]').innerText(),
+      ),
+    );
+    await open('map');
+    await page.waitForSelector('svg.board g.service[data-service=delivery][data-ready="1/1"]');
+  });
+
+  it('sent nothing off loopback during the whole run', () => {
+    const outside = requested.filter((url) => !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url));
+    assert.deepEqual(outside, []);
+  });
+});
