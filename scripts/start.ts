@@ -59,7 +59,9 @@ for (const instance of launched.supervisor.status()) {
 console.log(
   `\ncontrol  ${launched.controlUrl}   (npx bounded status | stop | start | scale | restart | logs)`,
 );
-console.log(`console  ${launched.controlUrl}/   (system maps, live events, saga timelines, operations, actors)`);
+console.log(
+  `console  ${launched.controlUrl}/   (system maps, live events, saga timelines, operations, actors)`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
