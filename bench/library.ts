@@ -48,8 +48,6 @@ async function registerBooks(): Promise<void> {
   }
 }
 
-/** Rentals reserved since the last step, freed before the next. */
-let held: number[] = [];
 const reserve: autocannon.Request = {
   method: 'POST',
   path: '/rentals',
@@ -57,42 +55,57 @@ const reserve: autocannon.Request = {
     ...request,
     body: JSON.stringify({ memberId: 'customer1', bookId: nextBook() }),
   }),
-  onResponse: (status, body) => {
-    if (status === 201) held.push((JSON.parse(body) as { id: number }).id);
-  },
 };
 
+const rentalUrl = (path: string) => `http://127.0.0.1:${portOf('rental')}${path}`;
+const idsOf = async (reqState: string): Promise<number[]> => {
+  const page = (await (await fetch(rentalUrl(`/rentals?reqState=${reqState}&size=1000`))).json()) as {
+    _embedded: { rentals: Array<{ id: number }> };
+  };
+  return page._embedded.rentals.map((r) => r.id);
+};
+async function request(id: number, reqState: string): Promise<void> {
+  const res = await fetch(rentalUrl(`/rentals/${id}`), {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reqState }),
+  });
+  // 409: rejected meanwhile (its book went to someone else), nothing to free.
+  if (res.status !== 200 && res.status !== 409) throw new Error(`${reqState} ${id}: ${res.status}`);
+}
+
 /**
- * Between steps, untimed: every other rental of the step is cancelled, the others rented and
- * returned (direct calls, 20 at a time); then it waits until the book service holds no book.
+ * Between steps, untimed: every rental still reserved is cancelled (every other one) or rented,
+ * every rented one returned — read from the rental service, as autocannon drops the answers
+ * of requests in flight when a step ends — 20 calls at a time; then it waits until the book
+ * service holds no book, payment refunded every cancel and mypage shows it all.
  */
 async function freeBooks(): Promise<void> {
-  const rentals = held;
-  held = [];
-  const url = (id: number) => `http://127.0.0.1:${portOf('rental')}/rentals/${id}`;
-  const request = async (id: number, reqState: string) => {
-    const res = await fetch(url(id), {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ reqState }),
-    });
-    // 409: the book went to someone else first and the rental is rejected already.
-    if (res.status !== 200 && res.status !== 409) throw new Error(`${reqState} ${id}: ${res.status}`);
-    return res.status === 200;
-  };
-  for (let i = 0; i < rentals.length; i += 20) {
-    await Promise.all(
-      rentals.slice(i, i + 20).map(async (id, j) => {
-        if ((i + j) % 2 === 0) await request(id, 'cancel');
-        else if (await request(id, 'rental')) await request(id, 'return');
-      }),
-    );
+  for (let round = 0; ; round++) {
+    const reserved = await idsOf('reserve');
+    const rented = await idsOf('rental');
+    if (reserved.length + rented.length === 0) break;
+    const calls = [
+      ...reserved.map((id, i) => [id, (i + round) % 2 === 0 ? 'cancel' : 'rental'] as const),
+      ...rented.map((id) => [id, 'return'] as const),
+    ];
+    for (let i = 0; i < calls.length; i += 20) {
+      await Promise.all(calls.slice(i, i + 20).map(([id, reqState]) => request(id, reqState)));
+    }
   }
   const books = `http://127.0.0.1:${portOf('book')}/books?size=1&bookStatus=`;
   const count = async (status: string) =>
     ((await (await fetch(books + status)).json()) as { page: { totalElements: number } }).page.totalElements;
+  // …and until payment refunded and mypage saw it all, so no step measures the last one's tail.
+  const views = `http://127.0.0.1:${portOf('mypage')}/mypages?size=1&`;
+  const rows = async (filter: string) =>
+    ((await (await fetch(views + filter)).json()) as { page: { totalElements: number } }).page.totalElements;
+  const settled = async () =>
+    (await count('reserved')) + (await count('rentaled')) === 0 &&
+    (await rows('reqState=reserve')) + (await rows('reqState=rental')) === 0 &&
+    (await rows('reqState=cancel&payStatus=Paid')) + (await rows('reqState=rejected&payStatus=Paid')) === 0;
   const deadline = Date.now() + 60_000;
-  while ((await count('reserved')) + (await count('rentaled')) > 0) {
+  while (!(await settled())) {
     if (Date.now() > deadline) throw new Error('books still held a minute after the step');
     await new Promise((r) => setTimeout(r, 50));
   }
