@@ -194,6 +194,7 @@ imageGCLowThresholdPercent: 99
 serializeImagePulls: false
 maxPods: 110
 syncFrequency: 10s
+podLogsDir: $D/pod-logs
 EOF
   cat >"$D/Corefile" <<EOF
 cluster.local:53 in-addr.arpa:53 {

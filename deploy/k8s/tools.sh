@@ -10,6 +10,7 @@ set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.34.4}
 HELM_VERSION=${HELM_VERSION:-v3.22.0}
 METRICS_VERSION=${METRICS_VERSION:-v0.9.0}
+COREDNS_VERSION=${COREDNS_VERSION:-v1.12.4}
 K8S_TOOLS=${K8S_TOOLS:-$HOME/.cache/bounded-k8s/bin}
 mkdir -p "$K8S_TOOLS"
 log() { echo "deploy/k8s/tools.sh: $*" >&2; }
@@ -66,6 +67,40 @@ if ! have metrics-server "$METRICS_VERSION" --version; then
   GOBIN=$K8S_TOOLS CGO_ENABLED=0 nice -n 19 go install -trimpath \
     -ldflags "-s -w -X $pkg.gitVersion=$METRICS_VERSION -X $pkg.gitMajor=0 -X $pkg.gitMinor=9" \
     "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_VERSION"
+fi
+
+# CoreDNS (the cluster's DNS: Service names → ClusterIPs) with only the plugins used; `go install`
+# of the whole of it would compile every cloud provider's SDK.
+if ! have coredns "$COREDNS_VERSION" -version; then
+  log "building coredns $COREDNS_VERSION (kubernetes, forward, cache, errors plugins)"
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    cat >go.mod <<EOM
+module bounded.local/coredns
+
+go 1.24
+
+require github.com/coredns/coredns $COREDNS_VERSION
+EOM
+    cat >main.go <<'EOM'
+package main
+
+import (
+	_ "github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/coremain"
+	_ "github.com/coredns/coredns/plugin/cache"
+	_ "github.com/coredns/coredns/plugin/errors"
+	_ "github.com/coredns/coredns/plugin/forward"
+	_ "github.com/coredns/coredns/plugin/kubernetes"
+)
+
+func main() { coremain.Run() }
+EOM
+    nice -n 19 go mod tidy >/dev/null 2>&1 || nice -n 19 go mod tidy
+    CGO_ENABLED=0 nice -n 19 go build -trimpath -ldflags "-s -w" -o "$K8S_TOOLS/coredns" .
+  )
+  rm -rf "$work"
 fi
 
 if ! have helm "$HELM_VERSION" version --short; then

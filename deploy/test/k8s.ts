@@ -33,19 +33,21 @@ export async function helm(...args: string[]): Promise<string> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type Truthy<T> = Exclude<T, undefined | null | false | 0 | ''>;
+
 /** Polls until `check` returns a truthy value (returned), or fails naming `what`. */
 export async function until<T>(
   what: string,
   ms: number,
   check: () => T | Promise<T>,
   every = 1000,
-): Promise<T> {
+): Promise<Truthy<T>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as Truthy<T>;
     } catch (error) {
       last = error;
     }
