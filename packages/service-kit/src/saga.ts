@@ -27,8 +27,9 @@
  *    state change and events; a repeated request with the same Idempotency-Key is answered from
  *    that stored outcome, with no step run again.
  *  - One saga per correlation (e.g. one rental) at a time: a second request while one runs joins it.
- *  - A lease (`leaseMs`) keeps two drivers (two requests, two replicas, the resume loop) from
- *    driving one saga at once; a killed driver's lease runs out and the resume loop takes over.
+ *  - A lease (`leaseMs`, renewed while a step runs) keeps two drivers (two requests, two
+ *    replicas, the resume loop) from driving one saga at once; a killed driver's lease runs out
+ *    and the resume loop takes over (a driver that lost its lease answers what the saga came to).
  *    A saga taken over from a driver that did not finish has its current step in doubt (the
  *    driver may have sent it just before it died).
  */
@@ -304,15 +305,26 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
     while (row.status === 'running' && row.step < def.steps.length) {
       const step = def.steps[row.step]!;
       let result: unknown;
+      // A live driver keeps its lease while it waits for a slow step: only a dead one loses it.
+      const held = row;
+      let renewing: Promise<unknown> = Promise.resolve();
+      const renew = setInterval(() => {
+        renewing = ctx.command((trx) => progress(trx as unknown as Db, held, owner, {})).catch(() => {});
+      }, leaseMs / 3);
+      const stopRenewing = async () => {
+        clearInterval(renew);
+        await renewing;
+      };
       try {
         result = await step.run(input, `${row.id}:${step.name}`, results);
+        await stopRenewing();
       } catch (error) {
+        await stopRenewing();
         if (error instanceof DependencyRejectedError || (certainlyNotDone(error) && row.in_doubt === 0)) {
           await compensate(def, row, owner, results, error);
           throw error;
         }
         // In doubt: it may have happened. Let the next driver (retry, resume loop) ask again at once.
-        const held = row;
         await ctx.command((trx) =>
           progress(trx as unknown as Db, held, owner, { in_doubt: 1, lease_until: 0 }),
         );
@@ -339,25 +351,43 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
             results: next.results,
           }),
         );
-        if (!kept) throw busy(row);
+        if (!kept) return settledBy<O>(row.id);
       }
       row = next;
     }
     if (row.status !== 'running') return outcomeOf<O>(row);
 
     const finished = row;
-    return ctx.command(async (trx, record) => {
-      const outcome = await def.complete(trx, record, input, results);
-      const stored = {
-        status: 'completed' as const,
-        outcome: JSON.stringify(outcome ?? null),
-        step: finished.step,
-        in_doubt: 0,
-        results: finished.results,
-      };
-      if (!(await progress(trx as unknown as Db, finished, owner, stored))) throw busy(finished);
-      return outcome;
-    }, row.traceparent ?? undefined);
+    const lost = new Error('the lease of this saga was lost');
+    const outcome = await ctx
+      .command(async (trx, record) => {
+        const outcome = await def.complete(trx, record, input, results);
+        const stored = {
+          status: 'completed' as const,
+          outcome: JSON.stringify(outcome ?? null),
+          step: finished.step,
+          in_doubt: 0,
+          results: finished.results,
+        };
+        // Lost the lease (this driver was slower than leaseMs): roll back, the other driver decides.
+        if (!(await progress(trx as unknown as Db, finished, owner, stored))) throw lost;
+        return outcome;
+      }, row.traceparent ?? undefined)
+      .catch((error: unknown) => {
+        if (error === lost) return lost;
+        throw error;
+      });
+    return outcome === lost ? settledBy<O>(finished.id) : (outcome as O);
+  }
+
+  /**
+   * This driver lost the lease to another (it was slower than leaseMs): answer with what the
+   * saga has come to — its outcome, its failure, or "in progress" while the other still drives it.
+   */
+  async function settledBy<O>(id: string): Promise<O> {
+    return outcomeOf<O>(
+      await db().selectFrom('bounded_sagas').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    );
   }
 
   /** Finds what a new request should drive: a replay, a saga to join, or a new one. */

@@ -18,7 +18,7 @@ interface Tables extends SagaTables {
 type Input = { order: number };
 
 /** What the fake remote steps do next: answer, fail for sure, or time out. */
-type Mode = 'ok' | 'refused' | 'down' | 'timeout' | 'open';
+type Mode = 'ok' | 'refused' | 'down' | 'timeout' | 'open' | 'slow';
 const calls: Array<{ step: string; key: string }> = [];
 const modes: Record<string, Mode> = { reserve: 'ok', charge: 'ok' };
 
@@ -45,6 +45,7 @@ function remote(step: string) {
         retryAfterSeconds: 1,
       });
     }
+    if (mode === 'slow') await new Promise((r) => setTimeout(r, 700));
     return `${step}-done`;
   };
 }
@@ -199,6 +200,15 @@ describe('saga runner', () => {
     await eventually(async () => (await statusOf(6)) === 'completed');
     assert.equal(calls.filter((c) => c.step === 'reserve').length, 1);
     assert.equal((await effects()).filter((e) => e.startsWith('complete 6')).length, 1);
+  });
+
+  it('a live driver keeps its lease through a step slower than the lease: not taken over, asked once', async () => {
+    calls.length = 0;
+    modes.charge = 'slow'; // 700 ms, the lease is 300 ms, the resume loop looks every 50 ms
+    assert.deepEqual(await run(8), { order: 8 });
+    modes.charge = 'ok';
+    assert.equal(calls.filter((c) => c.step === 'charge').length, 1);
+    assert.equal((await effects()).filter((e) => e.startsWith('complete 8')).length, 1);
   });
 
   it('a saga left running by a process that died is resumed by the next one at start', async () => {
