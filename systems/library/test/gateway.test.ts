@@ -126,6 +126,18 @@ describe('library through the gateway (real processes, real tokens)', { timeout:
     assert.equal(row.memberId, 'customer1');
     assert.equal(row.payStatus, 'Paid');
 
+    // Who holds a book is for staff: a member browsing the catalogue sees only its status.
+    const browsed = (await json('customer2', `/books/${bookId}`)) as Json;
+    assert.equal(browsed.bookStatus, 'reserved');
+    assert.ok(!('memberId' in browsed) && !('rentalId' in browsed), JSON.stringify(browsed));
+    const listed = (await list('customer2', '/books?size=100', 'books')).find((b) => b.id === bookId)!;
+    assert.ok(!('memberId' in listed) && !('rentalId' in listed));
+    const filtered = await json('customer2', `/books?rentalId=${rental.id}`);
+    assert.ok(filtered.page.totalElements > 1, 'a holder filter is not a member’s: ignored');
+    const kept = (await json('staff1', `/books/${bookId}`)) as Json;
+    assert.equal(kept.memberId, 'customer1');
+    assert.equal(kept.rentalId, rental.id);
+
     // customer2: the rental, its payment and its mypage row look missing; their lists hold none of it.
     assert.equal((await call('customer2', 'GET', `/rentals/${rental.id}`)).status, 404);
     assert.equal(

@@ -4,7 +4,7 @@
  */
 import { currentTraceparent } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { actionRoutes, hal, resourceRoutes } from '@bounded/service-kit';
+import { actionRoutes, callerOf, hal, resourceRoutes } from '@bounded/service-kit';
 import { registerBookCommand } from './commands/register-book.ts';
 import { retireBookCommand } from './commands/retire-book.ts';
 import type { BookContext } from './config.ts';
@@ -22,10 +22,38 @@ function acceptSeedSpelling(fields: Record<string, unknown> | undefined): void {
   if (fields) delete fields.rendtalId;
 }
 
+/** Who holds a book is the staff's to see: a member browsing the catalogue sees only its status. */
+const HOLDER_FIELDS = ['memberId', 'rentalId'] as const;
+
+// TODO(resource): fields visible per role; until the declaration has it, a hook strips them.
+function withoutHolder(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object') return payload;
+  const body = payload as Record<string, unknown> & {
+    _embedded?: { books?: Array<Record<string, unknown>> };
+  };
+  const strip = (book: Record<string, unknown>) => {
+    for (const field of HOLDER_FIELDS) delete book[field];
+  };
+  if (body._embedded?.books) body._embedded.books.forEach(strip);
+  else if ('bookStatus' in body) strip(body);
+  return body;
+}
+
+const isMember = (request: Parameters<typeof callerOf>[0]): boolean => {
+  const caller = callerOf(request);
+  return caller.kind === 'user' && !caller.isAdmin && !caller.roles?.includes('staff');
+};
+
 export function bookRoutes(ctx: BookContext): void {
   const { app } = ctx;
+  app.addHook('preSerialization', async (request, _reply, payload) =>
+    isMember(request) ? withoutHolder(payload) : payload,
+  );
   app.addHook('preValidation', async (request) => {
-    acceptSeedSpelling(request.query as Record<string, unknown> | undefined);
+    const query = request.query as Record<string, unknown> | undefined;
+    acceptSeedSpelling(query);
+    // Nor may a member find out by filtering what another holds.
+    if (query && isMember(request)) for (const field of HOLDER_FIELDS) delete query[field];
     if (request.body && typeof request.body === 'object')
       acceptSeedSpelling(request.body as Record<string, unknown>);
   });
