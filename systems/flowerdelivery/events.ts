@@ -2,16 +2,22 @@
  * The flowerdelivery event catalog: every event that crosses services, with its payload.
  * Names and fields follow the seed (MSAEz): `id` is the emitting aggregate's id, `orderId` the
  * correlation id (also the bus key, so one order's events stay in order within a producer).
+ * A generated Java producer sets no key, so the correlation id is read from the payload then
+ * (CORRELATION below); its DTOs leave out some fields (the seed's Paid has no itemPrice and no
+ * userName, its Feign Payment no userName), so those are nullable on the line.
  */
+import { correlationOf } from '@bounded/service-kit';
 
 /** What a customer ordered; repeated on most events so consumers (MyPage) need no lookups. */
 export interface OrderLine {
   readonly orderId: number;
   readonly itemName: string;
   readonly qty: number;
-  readonly itemPrice: number;
+  /** Null when a generated service left it out (its Paid copies no itemPrice). */
+  readonly itemPrice: number | null;
+  /** Null when a generated service left it out (its Feign Payment and Paid have no userName). */
+  readonly userName: string | null;
   readonly storeName: string;
-  readonly userName: string;
 }
 
 export interface EventPayloads {
@@ -71,9 +77,50 @@ export function payloadOf<T extends EventType>(
   return data as unknown as EventPayloads[T];
 }
 
-/** The correlation id of any catalog event: the bus key, which every producer sets to the order id. */
-export function orderIdOf(event: { key: string }): number {
-  const id = Number(event.key);
-  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not an order id`);
-  return id;
+/**
+ * Where each event carries the order id when its record has no key (a generated producer's):
+ * `orderId`, else the aggregate's own `id` where the aggregate is the order (the seed's Ordered
+ * and OrderCancelled have only `id`). Never the `id` of a payment, store copy or delivery.
+ */
+export const CORRELATION = {
+  Ordered: ['orderId', 'id'],
+  OrderCancelled: ['orderId', 'id'],
+  Paid: ['orderId'],
+  PaymentCancelled: ['orderId'],
+  PaymentCompensationRequested: ['orderId'],
+  OrderAccepted: ['orderId'],
+  Decorated: ['orderId'],
+  OrderRejected: ['orderId'],
+  DeliveryCancelled: ['orderId'],
+  DeliveryStarted: ['orderId'],
+  DeliveryCompleted: ['orderId'],
+} as const satisfies Record<EventType, readonly string[]>;
+
+/**
+ * The order id of a delivered event: the bus key (our producers set it), else the payload's
+ * field per CORRELATION; an event naming none is refused (retried, then parked), never order 0.
+ */
+export const orderIdOf: (event: {
+  readonly key: string;
+  readonly type?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}) => number = correlationOf(CORRELATION, { name: 'order id', fallback: ['orderId'] });
+
+/** The order line fields an event carries, each null when absent (a generated DTO's gaps). */
+export function lineFieldsOf(data: Readonly<Record<string, unknown>>): {
+  itemName: string | null;
+  qty: number | null;
+  itemPrice: number | null;
+  storeName: string | null;
+  userName: string | null;
+} {
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+  return {
+    itemName: text(data.itemName),
+    qty: int(data.qty),
+    itemPrice: int(data.itemPrice),
+    storeName: text(data.storeName),
+    userName: text(data.userName),
+  };
 }

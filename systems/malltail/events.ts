@@ -4,6 +4,7 @@
  * `orderNo`, the same number) the correlation id, which is also the bus key, so one order's
  * events stay in order within a producer.
  */
+import { correlationOf } from '@bounded/service-kit';
 
 /** What the customer ordered and where it goes; repeated so consumers need no lookups. */
 export interface OrderLine {
@@ -82,9 +83,32 @@ export function payloadOf<T extends EventType>(
   return data as unknown as EventPayloads[T];
 }
 
-/** The correlation id of any catalog event: the bus key, which every producer sets to the order id. */
-export function orderIdOf(event: { key: string }): number {
-  const id = Number(event.key);
-  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not an order id`);
-  return id;
-}
+/**
+ * Where each event carries the order id when its record has no key (a generated Java producer
+ * sets none): `orderId`, the seed's `orderNo` (the same number), else the aggregate's own `id`
+ * where the aggregate is the order. Never the `id` of a payment, shop copy, parcel or delivery.
+ */
+export const CORRELATION = {
+  Ordered: ['orderId', 'id'],
+  OrderPaid: ['orderId', 'orderNo'],
+  PaymentCanceled: ['orderId', 'orderNo'],
+  OrderCanceled: ['orderId', 'id'],
+  PaymentCompensationRequested: ['orderId'],
+  OrderAccepted: ['orderId', 'orderNo'],
+  OrderRejected: ['orderId', 'orderNo'],
+  OrderDeliveryStarted: ['orderId', 'id'],
+  ShippingCompleted: ['orderId', 'orderNo'],
+  CustomsApproved: ['orderId', 'orderNo'],
+  CustomsRejected: ['orderId', 'orderNo'],
+  DeliveryCompleted: ['orderId', 'orderNo'],
+} as const satisfies Record<EventType, readonly string[]>;
+
+/**
+ * The order id of a delivered event: the bus key (our producers set it), else the payload's
+ * field per CORRELATION; an event naming none is refused (retried, then parked), never order 0.
+ */
+export const orderIdOf: (event: {
+  readonly key: string;
+  readonly type?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}) => number = correlationOf(CORRELATION, { name: 'order id', fallback: ['orderId', 'orderNo'] });

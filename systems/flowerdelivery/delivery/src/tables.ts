@@ -1,6 +1,6 @@
 import { createTables, declareResource, OneOf, type TableOf } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
-import { orderCopyFields } from '../../order-line.ts';
+import { NULLABLE_LINE_COLUMNS, orderCopyFields, relaxNotNull } from '../../order-line.ts';
 import { DELIVERY_STATUSES } from './domain/delivery.ts';
 
 /** The riders' work list: one delivery per decorated order. */
@@ -20,4 +20,10 @@ export interface DeliveryTables {
   deliveries: TableOf<typeof deliveries>;
 }
 
-export const migrations = { '0001_deliveries': createTables(deliveries) };
+export const migrations = {
+  '0001_deliveries': createTables(deliveries),
+  // The store's copy may lack itemPrice and userName (a generated payment's Paid): so may ours.
+  '0002_deliveries_line_optional': relaxNotNull('deliveries', NULLABLE_LINE_COLUMNS, (table) =>
+    createTables({ spec: { ...deliveries.spec, table } }),
+  ),
+};

@@ -1,6 +1,6 @@
 import { createTables, declareResource, OneOf, type TableOf } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
-import { orderCopyFields } from '../../order-line.ts';
+import { knownLines, NULLABLE_LINE_COLUMNS, orderCopyFields, relaxNotNull } from '../../order-line.ts';
 import { STORE_ORDER_STATUSES } from './domain/store-order.ts';
 
 /** The store's copy of each paid order, with the store's own progress on it. */
@@ -22,6 +22,14 @@ export const storeCopies = declareResource({
 
 export interface OrderManagementTables {
   ordermanagements: TableOf<typeof storeCopies>;
+  known_order_lines: TableOf<typeof knownLines>;
 }
 
-export const migrations = { '0001_ordermanagements': createTables(storeCopies) };
+export const migrations = {
+  '0001_ordermanagements': createTables(storeCopies),
+  // A generated payment's Paid has no itemPrice nor userName: the copy takes them from Ordered.
+  '0002_ordermanagements_line_optional': relaxNotNull('ordermanagements', NULLABLE_LINE_COLUMNS, (table) =>
+    createTables({ spec: { ...storeCopies.spec, table } }),
+  ),
+  '0003_known_order_lines': createTables(knownLines),
+};

@@ -13,9 +13,11 @@ export function paymentRoutes(ctx: PaymentContext): void {
   app.post('/payments', { schema: { body: payments.createBody } }, async (request, reply) => {
     const header = request.headers['idempotency-key'];
     const key = (Array.isArray(header) ? header[0] : header) || randomUUID();
+    const line = payments.pickCreate(request.body);
+    // A generated order's Feign Payment names no customer (userName): paid all the same.
     const { payment } = await makePaymentCommand(
       ctx,
-      payments.pickCreate(request.body),
+      { ...line, userName: line.userName ?? null },
       key,
       currentTraceparent(request),
     );

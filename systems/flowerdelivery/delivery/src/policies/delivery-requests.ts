@@ -1,15 +1,27 @@
 /**
  * Whenever flowers are decorated, a delivery is requested (once per order: the inbox drops a
  * re-delivered event and orderId is unique); whenever the order is cancelled or refunded, a
- * delivery not yet started is cancelled (requirement 12).
+ * delivery not yet started is cancelled (requirement 12). The delivery copies the store's copy
+ * as Decorated carries it: a store copy made from a generated payment's Paid (no itemPrice, no
+ * userName) has them from the order's Ordered by then, unless the store decorated before its
+ * Ordered arrived; the delivery then holds null there (the rider needs neither).
  */
 import type { RecordEvents } from '@bounded/kernel';
 import type { Kysely } from 'kysely';
-import { orderIdOf, payloadOf, toNewEvent } from '../../../events.ts';
+import { orderIdOf, toNewEvent } from '../../../events.ts';
+import { copyLine, type LineCopies } from '../../../order-line.ts';
 import { cancelDelivery } from '../domain/delivery.ts';
 import { type DeliveryTables, deliveries } from '../tables.ts';
 
-type Event = { key: string; data: Readonly<Record<string, unknown>> };
+type Event = { key: string; type: string; data: Readonly<Record<string, unknown>> };
+
+const copies: LineCopies<{ id: number }> = {
+  load: (db, orderId) => deliveries.loadBy(db, 'orderId', orderId, { lock: true }),
+  update: (db, id, patch) => deliveries.update(db, id, patch),
+  create: async (db, orderId, line) => {
+    await deliveries.insert(db, { orderId, ...line, deliveryStatus: 'DeliveryRequested' });
+  },
+};
 
 async function callOff(event: Event, trx: Kysely<DeliveryTables>, record: RecordEvents): Promise<void> {
   const row = await deliveries.loadBy(trx, 'orderId', orderIdOf(event), { lock: true });
@@ -21,12 +33,8 @@ async function callOff(event: Event, trx: Kysely<DeliveryTables>, record: Record
 }
 
 export const deliveryRequests = {
-  Decorated: async (event: Event, trx: Kysely<DeliveryTables>) => {
-    const { orderId, itemName, qty, itemPrice, storeName, userName } = payloadOf('Decorated', event.data);
-    if (await deliveries.loadBy(trx, 'orderId', orderId)) return;
-    const line = { orderId, itemName, qty, itemPrice, storeName, userName };
-    await deliveries.insert(trx, { ...line, deliveryStatus: 'DeliveryRequested' });
-  },
+  Decorated: (event: Event, trx: Kysely<DeliveryTables>) =>
+    copyLine(trx, copies, orderIdOf(event), event.data, false),
   OrderCancelled: callOff,
   PaymentCancelled: callOff,
 };

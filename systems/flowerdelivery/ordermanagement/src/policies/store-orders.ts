@@ -1,13 +1,24 @@
 /**
  * Whenever an order is paid, the store receives its copy (requirement 3); whenever it is
- * cancelled or its payment refunded, the store stops working on it.
+ * cancelled or its payment refunded, the store stops working on it. A generated payment's Paid
+ * lacks itemPrice and userName: the copy takes them from the order's Ordered, whichever of the
+ * two comes first (keyless events of two producers arrive in any order).
  */
 import type { Kysely } from 'kysely';
-import { orderIdOf, payloadOf } from '../../../events.ts';
+import { orderIdOf } from '../../../events.ts';
+import { copyLine, type LineCopies, learnLine } from '../../../order-line.ts';
 import { cancelByCustomer } from '../domain/store-order.ts';
 import { type OrderManagementTables, storeCopies } from '../tables.ts';
 
-type Event = { key: string; data: Readonly<Record<string, unknown>> };
+type Event = { key: string; type: string; data: Readonly<Record<string, unknown>> };
+
+const copies: LineCopies<{ id: number }> = {
+  load: (db, orderId) => storeCopies.loadBy(db, 'orderId', orderId, { lock: true }),
+  update: (db, id, patch) => storeCopies.update(db, id, patch),
+  create: async (db, orderId, line) => {
+    await storeCopies.insert(db, { orderId, ...line, orderStatus: 'Received' });
+  },
+};
 
 async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Promise<void> {
   const row = await storeCopies.loadBy(trx, 'orderId', orderIdOf(event), { lock: true });
@@ -17,12 +28,10 @@ async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Pr
 }
 
 export const storeOrders = {
-  Paid: async (event: Event, trx: Kysely<OrderManagementTables>) => {
-    const { orderId, itemName, qty, itemPrice, storeName, userName } = payloadOf('Paid', event.data);
-    if (await storeCopies.loadBy(trx, 'orderId', orderId)) return;
-    const line = { orderId, itemName, qty, itemPrice, storeName, userName };
-    await storeCopies.insert(trx, { ...line, orderStatus: 'Received' });
-  },
+  Paid: (event: Event, trx: Kysely<OrderManagementTables>) =>
+    copyLine(trx, copies, orderIdOf(event), event.data),
+  Ordered: (event: Event, trx: Kysely<OrderManagementTables>) =>
+    learnLine(trx, copies, orderIdOf(event), event.data),
   OrderCancelled: stopWorking,
   PaymentCancelled: stopWorking,
 };

@@ -6,15 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
 import { againOnUniqueViolation } from '@bounded/store';
-import { type OrderLine, toNewEvent } from '../../../events.ts';
+import { toNewEvent } from '../../../events.ts';
 import type { PaymentContext } from '../config.ts';
-import { type Payment, pay } from '../domain/payment.ts';
+import { type PaidLine, type Payment, pay } from '../domain/payment.ts';
 import { payments } from '../tables.ts';
 import { loadPayment } from './load-payment.ts';
 
 export async function makePaymentCommand(
   ctx: PaymentContext,
-  line: OrderLine,
+  line: PaidLine,
   idempotencyKey: string,
   traceparent?: string,
 ): Promise<{ payment: Payment; replayed: boolean }> {

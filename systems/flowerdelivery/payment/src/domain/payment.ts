@@ -6,12 +6,17 @@ import type { EventPayloads, FlowerEvent, OrderLine } from '../../../events.ts';
 export type PaymentStatus = 'Paid' | 'Refunded';
 export type RefundReason = EventPayloads['PaymentCancelled']['reason'];
 
-export interface Payment extends OrderLine {
+/** What is paid for: an order line with its price (a payment without one is refused). */
+export interface PaidLine extends OrderLine {
+  readonly itemPrice: number;
+}
+
+export interface Payment extends PaidLine {
   readonly id: number;
   readonly paymentStatus: PaymentStatus;
 }
 
-export function pay(id: number, line: OrderLine): Decision<Payment, FlowerEvent> {
+export function pay(id: number, line: PaidLine): Decision<Payment, FlowerEvent> {
   if (line.qty < 1) return refuse('PAYMENT.INVALID_QTY', 'qty must be at least 1');
   const payment: Payment = { id, ...line, paymentStatus: 'Paid' };
   return accept(payment, [{ type: 'Paid', data: { ...line, id, paymentStatus: 'Paid' } }]);
