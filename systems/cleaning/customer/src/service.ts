@@ -18,7 +18,6 @@ export const customerService: ServiceDefinition<CustomerTables, typeof customerC
   migrations,
   setup(ctx) {
     customerRoutes(ctx);
-    ctx.policies(tellCustomerPolicies);
     const { config } = ctx;
     const sender = config.NOTIFY_WEBHOOK_URL
       ? webhookSender(config.NOTIFY_WEBHOOK_URL, config.NOTIFY_TIMEOUT_MS)
@@ -28,10 +27,12 @@ export const customerService: ServiceDefinition<CustomerTables, typeof customerC
       sender,
       log: ctx.log,
       pollMs: config.NOTIFY_POLL_MS,
+      idlePollMs: config.NOTIFY_IDLE_POLL_MS,
       firstRetryMs: config.NOTIFY_FIRST_RETRY_MS,
       maxRetryMs: config.NOTIFY_MAX_RETRY_MS,
       leaseMs: config.NOTIFY_LEASE_MS,
     });
     ctx.onClose({ name: 'notification sender', close: () => loop.close() });
+    ctx.policies(tellCustomerPolicies(() => loop.wake()));
   },
 };

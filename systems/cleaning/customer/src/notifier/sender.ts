@@ -18,7 +18,10 @@ export interface SenderOptions {
   readonly store: Store<CustomerTables>;
   readonly sender: NotificationSender;
   readonly log: Logger;
+  /** How often to look for due messages while there are some. */
   readonly pollMs: number;
+  /** How often at most while there are none. */
+  readonly idlePollMs: number;
   readonly firstRetryMs: number;
   readonly maxRetryMs: number;
   /** How long a claimed message is left to its sender before another may try it. */
@@ -28,11 +31,17 @@ export interface SenderOptions {
 
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-export function startSender(options: SenderOptions): { close(): Promise<void> } {
+export interface Sender {
+  /** A message was stored: look again soon. */
+  wake(): void;
+  close(): Promise<void>;
+}
+
+export function startSender(options: SenderOptions): Sender {
   const db = options.store.db;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<unknown> = Promise.resolve();
 
   /**
    * One transaction: the due messages, locked, get their `nextAttemptAt` moved a lease ahead. A
@@ -108,25 +117,46 @@ export function startSender(options: SenderOptions): { close(): Promise<void> } 
       .execute();
   }
 
-  async function round(): Promise<void> {
+  /** Sends what is due, batch after batch; answers whether there was anything. */
+  async function round(): Promise<boolean> {
     try {
       const claimed = await claimDue();
       const sent = await Promise.all(claimed.map(deliver));
       await markSent(claimed.filter((_, i) => sent[i]));
-      if (claimed.length > 0 && !stopped) return round(); // more may be due: go on at once
+      if (claimed.length > 0 && !stopped) await round(); // more may be due: go on at once
+      return claimed.length > 0;
     } catch (error) {
       options.log.error({ err: error }, 'notification sender round failed');
+      return false;
     }
   }
-  const schedule = () => {
+  // How long until the next look: pollMs while messages come, doubling to idlePollMs while
+  // none do (an idle service stays idle); wake() brings it back to pollMs at once.
+  let interval = options.pollMs;
+  let dueAt = 0;
+  let woken = false;
+  const schedule = (delay: number) => {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
+    dueAt = Date.now() + delay;
     timer = setTimeout(() => {
-      running = round().finally(schedule);
-    }, options.pollMs);
+      timer = undefined;
+      woken = false;
+      running = round().then((found) => {
+        interval = found || woken ? options.pollMs : Math.min(interval * 2, options.idlePollMs);
+        if (!timer) schedule(interval);
+      });
+    }, delay);
   };
-  schedule();
+  schedule(interval);
 
   return {
+    /** A message was stored: look again within pollMs. */
+    wake() {
+      woken = true;
+      interval = options.pollMs;
+      if (timer && dueAt - Date.now() > options.pollMs) schedule(options.pollMs);
+    },
     async close() {
       stopped = true;
       if (timer) clearTimeout(timer);

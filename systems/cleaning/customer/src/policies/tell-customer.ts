@@ -27,15 +27,16 @@ async function updateHistory(event: Event, trx: Kysely<CustomerTables>): Promise
   else await histories.insert(trx, next);
 }
 
-async function storeMessage(event: Event, trx: Kysely<CustomerTables>): Promise<void> {
+/** Stores the event's message for the sender, if it tells the customer anything; answers whether it did. */
+async function storeMessage(event: Event, trx: Kysely<CustomerTables>): Promise<boolean> {
   const message = messageFor(event.type, event.data);
-  if (!message) return;
+  if (!message) return false;
   const known = await trx
     .selectFrom('notifications')
     .select('id')
     .where('messageId', '=', message.messageId)
     .executeTakeFirst();
-  if (known) return;
+  if (known) return false;
   const now = new Date().toISOString();
   await notifications.insert(trx, {
     ...message,
@@ -46,13 +47,16 @@ async function storeMessage(event: Event, trx: Kysely<CustomerTables>): Promise<
     nextAttemptAt: now,
     lastError: null,
   });
+  return true;
 }
 
-const tellCustomer: Handler = async (event, trx) => {
-  await updateHistory(event, trx);
-  await storeMessage(event, trx);
-};
-
-export const tellCustomerPolicies: Record<string, Handler> = Object.fromEntries(
-  [...new Set([...HISTORY_EVENTS, ...NOTIFYING_EVENTS])].map((type) => [type, tellCustomer]),
-);
+/** The policies; `stored` is told when a message waits for the sender (it then looks soon). */
+export function tellCustomerPolicies(stored: () => void): Record<string, Handler> {
+  const tellCustomer: Handler = async (event, trx) => {
+    await updateHistory(event, trx);
+    if (await storeMessage(event, trx)) stored();
+  };
+  return Object.fromEntries(
+    [...new Set([...HISTORY_EVENTS, ...NOTIFYING_EVENTS])].map((type) => [type, tellCustomer]),
+  );
+}
