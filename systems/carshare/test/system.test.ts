@@ -96,7 +96,7 @@ describe('carshare system (real processes, direct calls)', { timeout: 240_000 },
     assert.equal((await c.send('order', 'GET', '/orders?sort=nope')).status, 400);
     const unknown = await c.cancel(987654);
     assert.equal(unknown.status, 404, await unknown.clone().text());
-    assert.equal(((await unknown.json()) as Json).code, 'PAYMENT.NOT_FOUND');
+    assert.equal(((await unknown.json()) as Json).code, 'RENTAL.NOT_FOUND');
     await c.until(async () => (await c.couponCancellations(987654)).every((x) => x.status === 'undone'));
     assert.equal(await total('coupon', '/coupons?orderId=987654'), 0, 'the reclaim of nothing was undone');
   });

@@ -5,6 +5,7 @@
  * Idempotency-Key answers the same Cancellation; a second cancel of a cancelled rental is a 409.
  * Through the gateway a customer cancels only their own rental (another's → 404); an operator any.
  */
+import { DependencyRejectedError } from '@bounded/http-client';
 import { currentTraceparent, NotFoundError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
 import { callerOf, hal, ownerScope, resourceRoutes } from '@bounded/service-kit';
@@ -20,6 +21,9 @@ const CancellationBody = Type.Object({
   customerId: Type.Optional(CustomerId),
 });
 
+const rentalNotFound = (orderId: number) =>
+  new NotFoundError('RENTAL.NOT_FOUND', `rental ${orderId} not found`);
+
 export function deliveryRoutes(ctx: DeliveryContext, cancelRental: CancelRentalSaga): void {
   const { app } = ctx;
   const db = ctx.store.db;
@@ -28,26 +32,30 @@ export function deliveryRoutes(ctx: DeliveryContext, cancelRental: CancelRentalS
     const orderId = toNumber(request.body.orderId);
     const scope = ownerScope(callerOf(request), SEE_ALL);
     const delivery = await deliveries.loadBy(db, 'orderId', orderId);
-    if (delivery && scope !== undefined && delivery.customerId !== scope) {
-      throw new NotFoundError('RENTAL.NOT_FOUND', `rental ${orderId} not found`);
-    }
-    const { cancellationId } = await cancelRental.run(
-      {
-        orderId,
-        paymentId: delivery?.paymentId ?? null,
-        deliveryId: delivery?.id ?? null,
-        customerId: delivery ? delivery.customerId : (scope ?? request.body.customerId ?? null),
-        actingFor: delivery ? null : (scope ?? null),
-        traceparent: currentTraceparent(request),
-      },
-      {
-        correlation: String(orderId),
-        requestKey: requestKeyOf(request.headers),
-        traceparent: currentTraceparent(request),
-        check: (trx) => checkCancellable(trx, orderId),
-        mayJoin: (rental) => scope === undefined || rental.customerId === scope,
-      },
-    );
+    if (delivery && scope !== undefined && delivery.customerId !== scope) throw rentalNotFound(orderId);
+    const { cancellationId } = await cancelRental
+      .run(
+        {
+          orderId,
+          paymentId: delivery?.paymentId ?? null,
+          deliveryId: delivery?.id ?? null,
+          customerId: delivery ? delivery.customerId : (scope ?? request.body.customerId ?? null),
+          actingFor: delivery ? null : (scope ?? null),
+          traceparent: currentTraceparent(request),
+        },
+        {
+          correlation: String(orderId),
+          requestKey: requestKeyOf(request.headers),
+          traceparent: currentTraceparent(request),
+          check: (trx) => checkCancellable(trx, orderId),
+          mayJoin: (rental) => scope === undefined || rental.customerId === scope,
+        },
+      )
+      .catch((error: unknown) => {
+        // Payment knows no such rental (or not the caller's): to the customer it is a missing rental.
+        if (error instanceof DependencyRejectedError && error.status === 404) throw rentalNotFound(orderId);
+        throw error;
+      });
     const cancellation = await cancellations.load(db, cancellationId);
     if (!cancellation) throw new Error(`cancellation ${cancellationId} vanished`);
     const body = cancellations.resource(baseUrlOf(request), cancellation);
