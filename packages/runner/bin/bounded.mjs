@@ -27,6 +27,7 @@ async function call(method, path, body) {
 }
 
 function table(rows) {
+  if (rows.length === 0) return '(none)';
   const widths = Object.keys(rows[0]).map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
   const line = (values) => values.map((v, i) => String(v).padEnd(widths[i])).join('  ');
   return [line(Object.keys(rows[0])), ...rows.map((r) => line(Object.values(r)))].join('\n');
@@ -61,6 +62,21 @@ switch (verb) {
         })),
       ),
     );
+    // Sync calls: where each caller's <NAME>_URL points (an override from the environment marks
+    // an external service, e.g. a generated Java payment behind our order).
+    if (status.calls?.length) {
+      console.log();
+      console.log(
+        table(
+          status.calls.map((c) => ({
+            'sync call': `${c.from} → ${c.callee}`,
+            env: c.env,
+            url: c.url,
+            from: c.source === 'runner' ? 'runner' : `${c.source} (external)`,
+          })),
+        ),
+      );
+    }
     break;
   }
   case 'stop':

@@ -1,5 +1,6 @@
 import { type App, buildApp } from '@bounded/kernel';
 import { Type } from '@sinclair/typebox';
+import type { CallTarget } from './call-targets.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface Gateway {
@@ -11,12 +12,16 @@ export interface Gateway {
  * The runner's control endpoint (default 127.0.0.1:8000), spoken by `npx bounded` and polled by
  * the gateways for their targets.
  */
-export function controlApp(supervisor: Supervisor, gateways: () => Gateway[]): App {
+export function controlApp(
+  supervisor: Supervisor,
+  gateways: () => Gateway[],
+  calls: () => CallTarget[] = () => [],
+): App {
   const app = buildApp({ name: 'runner', logger: false });
   const id = (params: { system: string; service: string }) => `${params.system}/${params.service}`;
   const Params = Type.Object({ system: Type.String(), service: Type.String() });
 
-  app.get('/status', async () => ({ gateways: gateways(), instances: supervisor.status() }));
+  app.get('/status', async () => ({ gateways: gateways(), instances: supervisor.status(), calls: calls() }));
   app.get('/targets/:system/:service', { schema: { params: Params } }, async (request) =>
     supervisor.targets(id(request.params)),
   );

@@ -2,10 +2,11 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundle } from '@bounded/bundle';
 import { installConsole } from '@bounded/console';
+import { type CallTarget, callTargets } from './call-targets.ts';
 import { controlApp, type Gateway } from './control.ts';
 import type { LogSink } from './instance.ts';
 import { Supervisor } from './supervisor.ts';
-import { envNameOf, replicaPortRange, type SystemMap, servicePort } from './system-map.ts';
+import { replicaPortRange, type SystemMap, servicePort } from './system-map.ts';
 
 export interface PlatformProcesses {
   /** The auth service's entry and port (one for the whole platform). */
@@ -48,6 +49,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const baseEnv = { DATA_DIR: resolve(options.dataDir), LOG_LEVEL: options.logLevel ?? 'info' };
   const gateways: Gateway[] = [];
   const targetFiles: Array<{ system: SystemMap; path: string }> = [];
+  const calls: CallTarget[] = [];
 
   const entries: Array<{
     id: string;
@@ -70,18 +72,16 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     const { from, to } = replicaPortRange(system);
     const spare = () => Array.from({ length: to - from + 1 }, (_, i) => from + i);
     for (const service of system.services) {
-      const calls = Object.fromEntries(
-        (service.calls ?? []).map((callee) => [
-          envNameOf(callee),
-          `http://127.0.0.1:${servicePort(system, callee)}`,
-        ]),
-      );
+      // An override in the runner's own environment (PAYMENT_URL=…) wins: see call-targets.ts.
+      const targets = callTargets(system, service);
+      calls.push(...targets);
+      const callEnv = Object.fromEntries(targets.map((t) => [t.env, t.url]));
       entries.push({
         id: `${system.name}/${service.name}`,
         entry: service.entry,
         port: servicePort(system, service.name),
         spare,
-        env: { ...baseEnv, ...calls, ...service.env },
+        env: { ...baseEnv, ...callEnv, ...service.env },
       });
     }
     if (options.platform.gateway) {
@@ -104,7 +104,11 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   });
 
   publishTargets(supervisor, targetFiles);
-  const control = controlApp(supervisor, () => gateways);
+  const control = controlApp(
+    supervisor,
+    () => gateways,
+    () => calls,
+  );
   const browserConsole = options.console
     ? await installConsole(control, {
         systems: options.systems,
