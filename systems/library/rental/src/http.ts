@@ -6,7 +6,7 @@
  */
 import { BadRequestError, currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { callerOf, hal, IdParams, LIMITS, resourceRoutes } from '@bounded/service-kit';
+import { type Caller, callerOf, hal, IdParams, LIMITS, resourceRoutes } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { requestCommand } from './commands/request.ts';
 import { reserveCommand } from './commands/reserve.ts';
@@ -36,7 +36,7 @@ const RequestBody = Type.Object({
   reqState: Type.Union(RENTAL_REQUESTS.map((r) => Type.Literal(r))),
 });
 
-function memberOrThrow(caller: ReturnType<typeof callerOf>, named: string | undefined): string {
+function memberOrThrow(caller: Caller, named: string | undefined): string {
   const decision = memberFor(caller, named);
   if (!decision.ok) throw new ForbiddenError(decision.code, decision.message);
   if (decision.memberId === undefined) {
