@@ -8,6 +8,9 @@ ENGINES=(postgres mariadb nats kafka)
 
 bash engines/install.sh
 bash engines/kafka.sh install
+# The Java interop peers (Maven; what it fetches stays in ~/.m2; skipped when already built).
+bash interop/java/build.sh >/dev/null
+bash interop/java/build-generated.sh >/dev/null
 
 stop_all() {
   [[ "${ENGINES_KEEP:-}" == 1 ]] && return 0

@@ -21,7 +21,7 @@ if ! fresh; then
   echo "interop/java: building the MSAEz peer with Maven" >&2
   rm -rf "$LIB"
   # -q: only errors, to stderr (stdout carries the classpath alone); Maven's stray colour resets dropped.
-  mvn -q -B -Dstyle.color=never -f "$DIR/pom.xml" package -DskipTests 2>&1 |
+  nice -n 19 mvn -q -B -Dstyle.color=never -f "$DIR/pom.xml" package -DskipTests 2>&1 |
     sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2
   touch "$LIB/.complete" "$JAR"
 fi
