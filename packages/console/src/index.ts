@@ -1,5 +1,5 @@
 export { BUILT_DIR, ensureBuilt } from './assets.ts';
-export { buildBoard, learn, REACTION_WINDOW_MS } from './board.ts';
+export { buildBoard, commandNamed, learn, learnDescribed, REACTION_WINDOW_MS } from './board.ts';
 export { CONSOLE_GROUP, SystemFeed } from './feed.ts';
 export { layoutBoard } from './layout.ts';
 export * from './model.ts';
