@@ -81,6 +81,25 @@ export interface LineCopies<Row extends { readonly id: number }> {
   ): Promise<void>;
 }
 
+const complete = (line: LineFields) => LINE_FIELDS.every((f) => line[f] !== null);
+
+/**
+ * The order's knownLines row, locked: the one that exists, or a new one holding `line`. It is
+ * also what serializes two events of one order handled at once (keyless events of one order sit
+ * on different partitions): the second waits on the row, or on its unique orderId, until the
+ * first commits; a unique violation fails the handler, which is retried and then finds the row.
+ */
+async function lockKnown(
+  db: AnyDb,
+  orderId: number,
+  line: LineFields,
+): Promise<{ known: { id: number } & LineFields; created: boolean }> {
+  const known = await knownLines.loadBy(db, 'orderId', orderId, { lock: true });
+  if (known) return { known, created: false };
+  const id = await knownLines.insert(db, { orderId, ...line });
+  return { known: { id, ...line }, created: true };
+}
+
 /**
  * The event that creates a copy (Paid for the store, Decorated for the rider): creates it from the
  * event's line, gaps filled from what earlier events told (`remember`: the service keeps
@@ -96,15 +115,31 @@ export async function copyLine<Row extends { readonly id: number }>(
   const line = lineFieldsOf(data);
   const row = await copies.load(db, orderId);
   if (row) return fillGaps(db, copies, row, line);
-  // Read even when the event is complete, so that what an earlier event left is cleared.
-  const known = remember ? await knownLines.loadBy(db, 'orderId', orderId) : undefined;
+  if (!remember || complete(line)) {
+    await create(db, copies, orderId, line);
+    // What an earlier event left is of no more use (none, mostly: a read on the unique index).
+    if (remember) await db.deleteFrom(knownLines.table).where('orderId', '=', orderId).execute();
+    return;
+  }
+  const { known } = await lockKnown(db, orderId, line);
   const full = merged(line, known);
-  const { itemName, qty, storeName } = full;
+  const now = await copies.load(db, orderId); // made by an event that held the lock before us
+  if (now) await fillGaps(db, copies, now, full);
+  else await create(db, copies, orderId, full);
+  await db.deleteFrom(knownLines.table).where('id', '=', known.id).execute();
+}
+
+async function create<Row extends { readonly id: number }>(
+  db: AnyDb,
+  copies: LineCopies<Row>,
+  orderId: number,
+  line: LineFields,
+): Promise<void> {
+  const { itemName, qty, storeName } = line;
   if (itemName === null || qty === null || storeName === null) {
     throw new Error(`order ${orderId}: the event names no item, quantity or store (nor did any before it)`);
   }
-  await copies.create(db, orderId, { ...full, itemName, qty, storeName });
-  if (known) await db.deleteFrom(knownLines.table).where('id', '=', known.id).execute();
+  await copies.create(db, orderId, { ...line, itemName, qty, storeName });
 }
 
 /**
@@ -120,11 +155,14 @@ export async function learnLine<Row extends { readonly id: number }>(
   const line = lineFieldsOf(data);
   const row = await copies.load(db, orderId);
   if (row) return fillGaps(db, copies, row, line);
-  const known = await knownLines.loadBy(db, 'orderId', orderId, { lock: true });
-  if (!known) {
-    await knownLines.insert(db, { orderId, ...line });
+  const { known, created } = await lockKnown(db, orderId, line);
+  const now = await copies.load(db, orderId); // made by an event that held the lock before us
+  if (now) {
+    await fillGaps(db, copies, now, line);
+    await db.deleteFrom(knownLines.table).where('id', '=', known.id).execute();
     return;
   }
+  if (created) return;
   const patch = gaps(known, line);
   if (Object.keys(patch).length > 0) await knownLines.update(db, known.id, patch);
 }
