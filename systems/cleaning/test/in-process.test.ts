@@ -45,7 +45,11 @@ describe('cleaning services in one process', { timeout: 60_000 }, () => {
 
   before(async () => {
     manage = await startInProcess(cleanManageService, env, { listen: true });
-    call = await startInProcess(cleanCallService, { ...env, CLEANMANAGE_URL: manage.url! });
+    call = await startInProcess(cleanCallService, {
+      ...env,
+      CLEANMANAGE_URL: manage.url!,
+      CLEANMANAGE_TIMEOUT_MS: '5000',
+    });
     assign = await startInProcess(cleanAssignService, env);
     customer = await startInProcess(customerService, { ...env, NOTIFY_POLL_MS: '20' });
   });
