@@ -12,7 +12,7 @@
 //   --replicas s=n,…    replicas of services for the rental steps (default: one of each)
 //   BENCH_CANCELS       rentals cancelled in the saga phase (default 1500; 0 skips the phase)
 //   BENCH_CANCEL_CONNECTIONS  concurrent cancels (default 20)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,7 +102,9 @@ async function benchCancels() {
 
     const token = await customerToken();
     let next = 0;
+    const answers: Record<string, number> = {};
     console.error(`cancel saga: ${ids.length} cancels, ${CANCEL_CONNECTIONS} connections…`);
+    const cpuBefore = cpuOf(launched.supervisor.status());
     const started = performance.now();
     const result = await autocannon({
       url: `${gateway}/cancellations`,
@@ -116,14 +118,24 @@ async function benchCancels() {
             ...request,
             body: JSON.stringify({ orderId: ids[next++ % ids.length] }),
           }),
+          // What the refused ones were (503 SAGA.IN_DOUBT when a step timed out under the load …).
+          onResponse: (status, body) => {
+            const code = status === 201 ? '201' : `${status} ${(JSON.parse(body) as { code?: string }).code}`;
+            answers[code] = (answers[code] ?? 0) + 1;
+          },
         },
       ],
     });
     const seconds = (performance.now() - started) / 1000;
     const loadEnded = performance.now();
     const cancelled = result['2xx'];
+    const cpuAfter = cpuOf(launched.supervisor.status());
     await until(async () => (await total(url('order', '/orders?status=cancelled'))) >= cancelled, 60_000);
     const ordersCancelledMs = Math.round(performance.now() - loadEnded);
+    // CPU each process spent per cancel (ms), during the cancels (the events that follow included as far as they ran).
+    const cpuPerCancelMs = Object.fromEntries(
+      [...cpuAfter].map(([name, ms]) => [name, Number(((ms - cpuBefore.get(name)!) / cancelled).toFixed(2))]),
+    );
     const figures = {
       connections: CANCEL_CONNECTIONS,
       cancelsPerSecond: Math.round(cancelled / seconds),
@@ -131,8 +143,10 @@ async function benchCancels() {
       p99Ms: result.latency.p99,
       cancelled,
       non2xx: result.non2xx,
+      answers,
       errors: result.errors + result.timeouts,
       ordersCancelledMs,
+      cpuPerCancelMs,
       reclaims: await total(url('coupon', '/couponCancellations')),
       refunds: await total(url('payment', '/paymentCancellations')),
     };
@@ -144,6 +158,17 @@ async function benchCancels() {
     await launched.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** CPU ms used so far by each process of the system, by service name (as bench/order-load.ts). */
+function cpuOf(instances: ReadonlyArray<{ id: string; pid: number | null }>): Map<string, number> {
+  const cpu = new Map<string, number>();
+  for (const i of instances) {
+    const fields = readFileSync(`/proc/${i.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const name = i.id.split('/')[1]!;
+    cpu.set(name, (cpu.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return cpu;
 }
 
 async function total(list: string): Promise<number> {
