@@ -22,6 +22,14 @@ export interface Parking {
 /** Event types that undo or refuse what came before (marked on the timeline). */
 const COMPENSATING = /cancel|refund|compensat|reject|revert|rollback|fail|expire|denied|declined/i;
 
+/** The route whose command recorded this type in that service, if the service said. */
+function routeOf(topology: Topology, service: string, type: string): string | undefined {
+  const found = Object.entries(topology.routeEmits ?? {}).find(
+    ([route, types]) => route.startsWith(`${service}:`) && types.includes(type),
+  );
+  return found?.[0].slice(service.length + 1);
+}
+
 export const isCompensation = (type: string): boolean => COMPENSATING.test(type);
 
 export function buildTimeline(input: {
@@ -61,7 +69,7 @@ export function buildTimeline(input: {
         at: event.timestamp,
         type: event.type,
         eventId: event.id,
-        label: `command recorded ${event.type}`,
+        label: `${routeOf(topology, source, event.type) ?? 'a command'} recorded ${event.type}`,
       });
     items.push({
       kind: 'published',

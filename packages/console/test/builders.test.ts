@@ -149,7 +149,7 @@ describe('the board', () => {
     assert.deepEqual(topology.commandEmits, { order: ['OrderCancelled'] });
     // Long after the event it handles: a command's, not the policy's.
     learn(topology, event('Refunded', 'payment', 9000), [cancelled], handles);
-    assert.deepEqual(topology.commandEmits.payment, ['Refunded']);
+    assert.deepEqual((topology.commandEmits as Record<string, string[]>).payment, ['Refunded']);
     assert.equal(
       learn(topology, event('Refunded', 'payment', 9100), [cancelled], handles),
       false,

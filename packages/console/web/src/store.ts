@@ -58,7 +58,13 @@ export function useLive(system: string | undefined): Live {
     source.addEventListener('error', () => update({ connected: false }));
     source.addEventListener('events', (message) => {
       const batch = JSON.parse((message as MessageEvent).data) as ConsoleEvent[];
-      events.push(...batch);
+      // bench:console defines this to measure how far the page lags the bus.
+      const lag = (window as unknown as { __boundedLag?: number[] }).__boundedLag;
+      if (lag && current.connected) {
+        const now = Date.now();
+        for (const e of batch) if (lag.length < 1_000_000) lag.push(now - e.timestamp);
+      }
+      for (const e of batch) events.push(e);
       if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
       update({});
     });
