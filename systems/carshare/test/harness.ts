@@ -56,6 +56,9 @@ export async function carshare(prefix: string) {
       ...env,
     });
   };
+  /** A second instance of a service on a port of its own (same database, same consumer group). */
+  const startReplica = async (name: Name, env: Record<string, string> = {}) =>
+    startProcess(`${name}-2`, bundles[name], await freePort(), { DATA_DIR: dataDir, ...envOf(name), ...env });
   const stop = async (name: Name) => {
     await procs[name]?.stop();
     delete procs[name];
@@ -92,6 +95,7 @@ export async function carshare(prefix: string) {
     ports,
     procs,
     start,
+    startReplica,
     stop,
     kill,
     send,

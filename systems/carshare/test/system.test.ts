@@ -267,4 +267,37 @@ describe('carshare system (real processes, direct calls)', { timeout: 240_000 },
       ['reclaimed'],
     );
   });
+
+  it('two delivery replicas, each asked to cancel the same rentals at once → per rental one cancel, one reclaim, one refund', async () => {
+    const second = await c.startReplica('delivery');
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 8; i++) ids.push(await c.rent({ productId: String(3000 + i) }));
+      for (const id of ids) await c.orderIs(id, 'offered');
+      const body = (id: number) => JSON.stringify({ orderId: id });
+      const answers = await Promise.all(
+        ids.flatMap((id) => [
+          c.cancel(id).then((r) => r.status),
+          fetch(`${second.url}/cancellations`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: body(id),
+          }).then((r) => r.status),
+        ]),
+      );
+      for (const status of answers) assert.ok([201, 409, 503].includes(status), `answered ${status}`);
+      for (const id of ids) {
+        await c.orderIs(id, 'cancelled');
+        assert.equal((await c.cancellations(id)).length, 1, `one cancellation of ${id}`);
+        assert.equal((await c.couponCancellations(id)).length, 1, `one reclaim of ${id}`);
+        assert.equal((await c.paymentCancellations(id)).length, 1, `one refund of ${id}`);
+      }
+      assert.ok(
+        answers.filter((s) => s === 201).length >= ids.length,
+        'every rental cancelled by one of them',
+      );
+    } finally {
+      await second.stop();
+    }
+  });
 });
