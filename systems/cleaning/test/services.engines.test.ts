@@ -52,6 +52,7 @@ for (const dialect of ENGINE_DIALECTS) {
       s.cleancall = await startInProcess(cleanCallService, {
         ...(await env()),
         CLEANMANAGE_URL: s.cleanmanage.url!,
+        CLEANMANAGE_TIMEOUT_MS: '5000',
       });
       s.cleanassign = await startInProcess(cleanAssignService, { ...(await env()), DEV_CLEANERS: '1' });
       s.customer = await startInProcess(customerService, {
