@@ -419,7 +419,9 @@ describe('a mixed flowerdelivery: generated-style Java services and ours on Kafk
       await eventually(async () => {
         const { body } = await http(javaPayment.url, 'GET', '/payments');
         return body._embedded.payments.find((p: Json) => p.orderId === orderId)?.paymentStatus === 'Refunded';
-      }, 60_000);
+      }, 60_000).catch((error) => {
+        throw new Error(`${(error as Error).message}\n${javaPayment.log.join('').slice(-6000)}`);
+      });
       await eventually(
         async () => (await order.call('GET', `/orders/${orderId}`)).body.paymentStatus === 'Refunded',
         60_000,
