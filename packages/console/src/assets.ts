@@ -3,7 +3,7 @@
  * its sources (as the services' bundles are), then served from memory by the control endpoint.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
 const here = import.meta.dirname;
@@ -27,12 +27,21 @@ export function ensureBuilt(): string {
   const sources = Math.max(newest(WEB_DIR), statSync(join(here, 'model.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return BUILT_DIR;
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(WEB_DIR, 'vite.config.ts')], {
-    cwd: WEB_DIR,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0 || !existsSync(index))
+  // Built beside, then renamed into place: a runner and a test building at once never see half a build.
+  const building = `${BUILT_DIR}.${process.pid}`;
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--outDir', building],
+    { cwd: WEB_DIR, encoding: 'utf8' },
+  );
+  if (result.status !== 0 || !existsSync(join(building, 'index.html')))
     throw new Error(`console: building the front end failed:\n${result.stdout}\n${result.stderr}`);
+  rmSync(BUILT_DIR, { recursive: true, force: true });
+  try {
+    renameSync(building, BUILT_DIR);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another build won the rename
+  }
   return BUILT_DIR;
 }
 

@@ -78,9 +78,13 @@ export class SystemFeed {
       batchHandler: async (events) => this.#take(events),
     });
     this.#timers.push(setInterval(() => this.#flush(), 150));
+    let tick = 0;
     this.#timers.push(
       setInterval(() => {
+        // Every second while a page watches; every 10 s otherwise, so what the services say
+        // they recorded is learned (and kept) even when nobody looks.
         if (this.#listeners.size > 0) void this.poll().then(() => this.#emit('state', this.state()));
+        else if (++tick % 10 === 0) void this.poll();
         if (this.#topologyDirty) this.#saveTopology();
       }, 1000),
     );

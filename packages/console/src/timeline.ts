@@ -9,6 +9,8 @@ export interface Handling {
   readonly group: string;
   readonly eventId: string;
   readonly handledAt: number;
+  /** Failed attempts before it was handled (when the service still remembers). */
+  readonly retries?: number;
 }
 
 export interface Parking {
@@ -92,7 +94,8 @@ export function buildTimeline(input: {
       at: h.handledAt,
       type: event.type,
       eventId: event.id,
-      label: `${h.group} handled ${event.type}`,
+      label: `${h.group} handled ${event.type}${h.retries ? ` after ${h.retries} failed attempts` : ''}`,
+      ...(h.retries ? { attempts: h.retries + 1 } : {}),
     });
   }
   for (const p of input.parked) {

@@ -203,7 +203,7 @@ describe('the saga timeline', () => {
         { group: 'view', eventId: ordered.id, handledAt: 1010 },
         { group: 'payment', eventId: cancelled.id, handledAt: 2040 },
         { group: 'view', eventId: cancelled.id, handledAt: 2045 },
-        { group: 'order', eventId: refunded.id, handledAt: 2060 },
+        { group: 'order', eventId: refunded.id, handledAt: 2060, retries: 2 },
         { group: 'view', eventId: other.id, handledAt: 1600 },
       ],
       parked: [{ group: 'view', eventId: refunded.id, attempts: 5, error: 'boom', parkedAt: 2500 }],
@@ -229,6 +229,9 @@ describe('the saga timeline', () => {
     );
     assert.equal(t.items.find((i) => i.type === 'Refunded' && i.kind === 'published')?.compensation, true);
     assert.equal(t.items.find((i) => i.kind === 'parked')?.attempts, 5);
+    const retried = t.items.find((i) => i.kind === 'handled' && i.lane === 'order');
+    assert.equal(retried?.attempts, 3, 'handled on the third attempt');
+    assert.match(retried?.label ?? '', /after 2 failed attempts/);
     assert.equal(t.start, 1000);
     assert.equal(t.end, 2500);
     assert.match(t.stoppedAt ?? '', /view parked Refunded/);

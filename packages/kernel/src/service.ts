@@ -123,6 +123,7 @@ export async function buildService<DB, C extends TObject>(
     positions: new Map(),
     reactions: new Map(),
     commands: new Map(),
+    retries: new Map(),
   };
   // The route whose handler is running its synchronous part: a command started there is that
   // route's (one started after an await is not known, and is listed under '').
@@ -191,8 +192,14 @@ export async function buildService<DB, C extends TObject>(
         group: definition.name,
         handlers: wrapped,
         afterCommit: () => relay.notify(),
-        onRetry: (event, error, attempt) =>
-          log.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'policy failed; retrying'),
+        onRetry: (event, error, attempt) => {
+          // Kept a while for the console's saga timelines (the newest 10,000 events retried).
+          described.retries.delete(event.id);
+          described.retries.set(event.id, attempt);
+          if (described.retries.size > 10_000)
+            described.retries.delete(described.retries.keys().next().value!);
+          log.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'policy failed; retrying');
+        },
         onParked: (event, error) =>
           log.error(
             { err: error, eventId: event.id, type: event.type },
@@ -305,6 +312,8 @@ interface Described {
   readonly reactions: Map<string, Set<string>>;
   /** `METHOD /url` of the route that ran a command ('' when not known) → the types it recorded. */
   readonly commands: Map<string, Set<string>>;
+  /** Event id → failed attempts before the last one (this process's, newest 10,000). */
+  readonly retries: Map<string, number>;
 }
 
 /** Operator endpoints and gauges every service has: parked events, outbox backlog, breakers. */
@@ -351,7 +360,14 @@ function installOperations(
       .where('event_id', 'in', ids)
       .execute();
     return {
-      handled: rows.map((r) => ({ group: r.grp, eventId: r.event_id, handledAt: Number(r.handled_at) })),
+      handled: rows.map((r) => ({
+        group: r.grp,
+        eventId: r.event_id,
+        handledAt: Number(r.handled_at),
+        ...(parts.described.retries.has(r.event_id)
+          ? { retries: parts.described.retries.get(r.event_id) }
+          : {}),
+      })),
     };
   });
   app.delete<{ Params: { eventId: string } }>('/admin/parked/:eventId', async (request) => {
