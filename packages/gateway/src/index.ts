@@ -20,5 +20,6 @@ export {
   type Verifier,
   type VerifierOptions,
 } from './jwt.ts';
+export { type PublicApiOptions, publicApi } from './openapi.ts';
 export { createRouteTable, isAllowed, type RouteConfig, type RouteTable } from './routes.ts';
 export { createFileTargets, parseTargets } from './targets.ts';

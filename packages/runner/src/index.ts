@@ -12,6 +12,7 @@ export { foregroundPrinter } from './printer.ts';
 export { type Deployment, Supervisor, UnknownProcessError } from './supervisor.ts';
 export {
   envNameOf,
+  gatewayRoutes,
   type RouteSpec,
   replicaPortRange,
   type ServiceSpec,

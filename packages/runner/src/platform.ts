@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { PlatformProcesses } from './launch.ts';
+import { gatewayRoutes } from './system-map.ts';
 
 const PACKAGES = join(import.meta.dirname, '..', '..');
 
@@ -20,11 +21,7 @@ export function platformProcesses(options: { authPort: number; devUsers?: boolea
       entry: join(PACKAGES, 'gateway', 'src', 'main.ts'),
       env: (system, targetsFile) => ({
         GATEWAY_SYSTEM: system.name,
-        GATEWAY_ROUTES: JSON.stringify(
-          system.services.flatMap((service) =>
-            (service.routes ?? []).map((route) => ({ ...route, service: service.name })),
-          ),
-        ),
+        GATEWAY_ROUTES: JSON.stringify(gatewayRoutes(system)),
         GATEWAY_TARGETS_FILE: targetsFile,
         AUTH_URL: authUrl,
       }),

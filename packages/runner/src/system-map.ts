@@ -44,3 +44,10 @@ export function replicaPortRange(system: SystemMap): { from: number; to: number 
 export function envNameOf(service: string): string {
   return `${service.replace(/[^a-zA-Z0-9]/g, '_').toUpperCase()}_URL`;
 }
+
+/** The gateway's routes of a system: each service's prefixes, with the service they go to. */
+export function gatewayRoutes(system: SystemMap): Array<RouteSpec & { service: string }> {
+  return system.services.flatMap((service) =>
+    (service.routes ?? []).map((route) => ({ ...route, service: service.name })),
+  );
+}
