@@ -10,6 +10,8 @@
  * key instead of undoing (see @bounded/service-kit's saga.ts). Every step keeps its idempotency
  * key across retries, resumes and restarts, so nothing is reclaimed or refunded twice.
  */
+import { DependencyRejectedError } from '@bounded/http-client';
+import { NotFoundError } from '@bounded/kernel';
 import { decided, type Saga, type sagaRunner } from '@bounded/service-kit';
 import type { Kysely } from 'kysely';
 import { toNewEvent } from '../../../events.ts';
@@ -114,8 +116,62 @@ async function deliveryToCancel(
   return { id, ...row };
 }
 
+export interface CancelRequest {
+  readonly orderId: number;
+  /** The customer whose rentals the caller may cancel; undefined: any (an operator, a direct call). */
+  readonly scope: string | undefined;
+  /** The customer a direct call names in its body, if any. */
+  readonly namedCustomer?: string;
+  /** The client's Idempotency-Key. */
+  readonly requestKey?: string;
+  readonly traceparent?: string;
+}
+
+/**
+ * The customer's cancel: another customer's rental → 404; the saga started (or its earlier
+ * outcome replayed, or a running one joined); a rental payment knows nothing of → 404.
+ */
+export async function cancelRentalCommand(
+  db: Kysely<DeliveryTables>,
+  saga: CancelRentalSaga,
+  request: CancelRequest,
+) {
+  const { orderId, scope } = request;
+  const delivery = await deliveries.loadBy(db, 'orderId', orderId);
+  if (delivery && scope !== undefined && delivery.customerId !== scope) throw rentalNotFound(orderId);
+  const rental: CancelRental = {
+    orderId,
+    paymentId: delivery?.paymentId ?? null,
+    deliveryId: delivery?.id ?? null,
+    customerId: delivery ? delivery.customerId : (scope ?? request.namedCustomer ?? null),
+    // No delivery known here to check whose rental it is: payment checks it.
+    actingFor: delivery ? null : (scope ?? null),
+    traceparent: request.traceparent,
+  };
+  const { cancellationId } = await saga
+    .run(rental, {
+      correlation: String(orderId),
+      requestKey: request.requestKey,
+      traceparent: request.traceparent,
+      check: (trx) => checkCancellable(trx, orderId),
+      // Only the customer who started a cancel may join it or have it replayed.
+      mayJoin: (started) => scope === undefined || started.customerId === scope,
+    })
+    .catch((error: unknown) => {
+      // Payment knows no such rental (or not the caller's): to the customer it is a missing rental.
+      if (error instanceof DependencyRejectedError && error.status === 404) throw rentalNotFound(orderId);
+      throw error;
+    });
+  const cancellation = await cancellations.load(db, cancellationId);
+  if (!cancellation) throw new Error(`cancellation ${cancellationId} vanished`);
+  return cancellation;
+}
+
+const rentalNotFound = (orderId: number) =>
+  new NotFoundError('RENTAL.NOT_FOUND', `rental ${orderId} not found`);
+
 /** Refuses a cancel of a rental already cancelled (409), in the transaction that starts the saga. */
-export async function checkCancellable(trx: Kysely<DeliveryTables>, orderId: number): Promise<void> {
+async function checkCancellable(trx: Kysely<DeliveryTables>, orderId: number): Promise<void> {
   const delivery = await deliveries.loadBy(trx, 'orderId', orderId, { lock: true });
   const refusal = mayStartCancel(delivery, orderId);
   if (refusal) decided(refusal);
