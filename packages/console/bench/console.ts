@@ -14,7 +14,12 @@ import { system as flowerdelivery } from '../../../systems/flowerdelivery/system
 import { openBrowser } from '../test/harness.ts';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '30' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '30' },
+    // The console's tabs open in the browser while the load runs (`none`: the console runs, no page).
+    pages: { type: 'string', default: 'map,events' },
+  },
 });
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
@@ -76,12 +81,13 @@ async function run(withConsole: boolean) {
     console: withConsole,
   });
   const gateway = `http://127.0.0.1:${BLOCK}`;
-  const browser = withConsole ? await openBrowser() : undefined;
+  const tabs = withConsole ? args.pages!.split(',').filter((t) => t && t !== 'none') : [];
+  const browser = tabs.length > 0 ? await openBrowser() : undefined;
   try {
     const bearer = await token(gateway);
     const pages = [];
     if (browser) {
-      for (const tab of ['map', 'events']) {
+      for (const tab of tabs) {
         const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
         // The app pushes each event's lag (receipt − timestamp) here when it is defined.
         await page.addInitScript(() => {
@@ -95,7 +101,13 @@ async function run(withConsole: boolean) {
     await load(gateway, bearer, 2); // warm-up
     for (const page of pages)
       await page.evaluate(() => (window as unknown as { __boundedLag: number[] }).__boundedLag.splice(0));
+    const cpuBefore = process.cpuUsage();
     const measured = await load(gateway, bearer, seconds);
+    const cpu = process.cpuUsage(cpuBefore);
+    // The runner's process (supervisor, control endpoint, console feeds) and the load generator share it.
+    const runnerAndLoadCpuMsPerOrder = Number(
+      ((cpu.user + cpu.system) / 1000 / Math.max(1, measured.ordersPerSecond * seconds)).toFixed(3),
+    );
     await new Promise((r) => setTimeout(r, 1500)); // the stream's tail
     const lags: number[] = [];
     for (const page of pages)
@@ -104,6 +116,8 @@ async function run(withConsole: boolean) {
       );
     return {
       ...measured,
+      runnerAndLoadCpuMsPerOrder,
+      pages: tabs,
       ...(browser
         ? {
             pageEvents: lags.length / pages.length,

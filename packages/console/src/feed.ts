@@ -25,6 +25,9 @@ import {
 export const CONSOLE_GROUP = 'bounded-console';
 const RING = 20_000;
 const RATE_WINDOW_MS = 5000;
+const READ_AFTER_LAST_WATCHER_MS = 60_000;
+/** At most this many events go to a page in one push (a reader catching up sends only its tail). */
+const PUSH_MAX = 5000;
 
 export interface FeedOptions {
   readonly system: SystemDeclaration;
@@ -70,13 +73,12 @@ export class SystemFeed {
     return this.#options.fetchJson ?? defaultFetchJson;
   }
 
+  /**
+   * Starts the timers. The topic is read only while someone watches (and a minute after): the
+   * group's position then waits, and a page opened later catches up from where it stopped, so
+   * nothing is missed and a system nobody looks at pays nothing for its console.
+   */
   async start(): Promise<void> {
-    this.#subscription = await this.#options.bus.subscribe({
-      topic: this.#options.topic ?? this.system.name,
-      group: CONSOLE_GROUP,
-      handler: async (event) => this.#take([event]),
-      batchHandler: async (events) => this.#take(events),
-    });
     this.#timers.push(setInterval(() => this.#flush(), 150));
     let tick = 0;
     this.#timers.push(
@@ -91,14 +93,69 @@ export class SystemFeed {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#idle);
+    await this.#reading;
     await this.#subscription?.close();
+    this.#subscription = undefined;
     if (this.#topologyDirty) this.#saveTopology();
+  }
+
+  #closed = false;
+  #reading: Promise<void> | undefined;
+  #idle: NodeJS.Timeout | undefined;
+  #lastBatchAt = 0;
+
+  /** Reads the topic (as the console's own group) until a minute after the last watcher left. */
+  read(): Promise<void> {
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => void this.#stopReading(), READ_AFTER_LAST_WATCHER_MS);
+    if (this.#subscription || this.#closed) return this.#reading ?? Promise.resolve();
+    this.#reading ??= this.#options.bus
+      .subscribe({
+        topic: this.#options.topic ?? this.system.name,
+        group: CONSOLE_GROUP,
+        handler: async (event) => this.#take([event]),
+        batchHandler: async (events) => this.#take(events),
+      })
+      .then((subscription) => {
+        this.#subscription = subscription;
+      })
+      .finally(() => {
+        this.#reading = undefined;
+      });
+    return this.#reading;
+  }
+
+  async #stopReading(): Promise<void> {
+    if (this.#listeners.size > 0) {
+      this.#idle = setTimeout(() => void this.#stopReading(), READ_AFTER_LAST_WATCHER_MS);
+      return;
+    }
+    await this.#reading;
+    const subscription = this.#subscription;
+    this.#subscription = undefined;
+    await subscription?.close();
+  }
+
+  /** Reads, and waits until the reader has caught up (no batch for a moment), at most `maxMs`. */
+  async caughtUp(maxMs = 3000): Promise<void> {
+    const started = Date.now();
+    const wasReading = this.#subscription !== undefined;
+    await this.read();
+    if (wasReading) return;
+    while (Date.now() - started < maxMs && Date.now() - Math.max(this.#lastBatchAt, started) < 250)
+      await new Promise((r) => setTimeout(r, 50));
   }
 
   subscribe(listener: FeedListener): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    void this.read();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) void this.read(); // restarts the minute
+    };
   }
 
   #emit(event: 'events' | 'state' | 'board', data: unknown): void {
@@ -107,6 +164,7 @@ export class SystemFeed {
 
   #take(delivered: readonly DeliveredEvent[]): void {
     const now = Date.now();
+    this.#lastBatchAt = now;
     for (const e of delivered) {
       const event: ConsoleEvent = {
         seq: ++this.#seq,
@@ -167,7 +225,7 @@ export class SystemFeed {
 
   #flush(): void {
     if (this.#pending.length === 0) return;
-    const batch = this.#pending.splice(0);
+    const batch = this.#pending.splice(0).slice(-PUSH_MAX);
     if (this.#listeners.size > 0) this.#emit('events', batch);
     if (this.#boardDirty && this.#listeners.size > 0) void this.board().then((b) => this.#emit('board', b));
   }
@@ -283,10 +341,11 @@ export class SystemFeed {
     const instances = this.#options.instances().filter((i) => i.id.startsWith(`${this.system.name}/`));
     const now = Date.now();
     const rates: Record<string, number> = {};
+    // By the events' own time, so a reader catching up does not look like a burst.
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i];
       if (now - e.seenAt > RATE_WINDOW_MS) break;
-      rates[e.type] = (rates[e.type] ?? 0) + 1000 / RATE_WINDOW_MS;
+      if (now - e.timestamp <= RATE_WINDOW_MS) rates[e.type] = (rates[e.type] ?? 0) + 1000 / RATE_WINDOW_MS;
     }
     const services: ServiceState[] = this.system.services.map((s) => {
       const mine = instances.filter((i) => i.id === `${this.system.name}/${s.name}`);

@@ -57,6 +57,18 @@ export function correlationOf(response: {
   return response.headers?.location?.split('/').filter(Boolean).pop();
 }
 
+/** One JSON text per pushed object, however many pages receive it. */
+const texts = new WeakMap<object, string>();
+function serialized(data: unknown): string {
+  if (typeof data !== 'object' || data === null) return JSON.stringify(data);
+  let text = texts.get(data);
+  if (text === undefined) {
+    text = JSON.stringify(data);
+    texts.set(data, text);
+  }
+  return text;
+}
+
 export async function installConsole(app: App, options: ConsoleOptions): Promise<InstalledConsole> {
   const assets = loadAssets(ensureBuilt());
   const systems = options.systems.map(declarationOf);
@@ -133,6 +145,7 @@ export async function installConsole(app: App, options: ConsoleOptions): Promise
     '/api/systems/:system/events',
     async (request) => {
       const feed = feedOf(request.params.system);
+      await feed.caughtUp();
       const limit = Math.min(20_000, Number(request.query.limit ?? 2000) || 2000);
       return { events: feed.events.slice(-limit) };
     },

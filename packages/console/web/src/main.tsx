@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { useMemo } from 'preact/hooks';
 import { ActView } from './act.tsx';
 import { EventsView } from './events.tsx';
 import { MapView } from './map.tsx';
@@ -22,6 +23,8 @@ function App() {
   const live = useLive(systemName);
   const system = catalog?.systems.find((s) => s.name === systemName);
   const toSaga = (key: string) => go({ system: systemName, tab: 'saga', arg: key });
+  // The map changes with its board and the state (every second), not with each batch of events.
+  const map = useMemo(() => <MapView board={live.board} state={live.state} />, [live.board, live.state]);
   return (
     <div class="app">
       <header>
@@ -51,7 +54,7 @@ function App() {
       <main>
         {!catalog && <p class="empty">Loading…</p>}
         {catalog && !system && <p class="empty">No system runs here.</p>}
-        {system && route.tab === 'map' && <MapView board={live.board} state={live.state} />}
+        {system && route.tab === 'map' && map}
         {system && route.tab === 'events' && (
           <EventsView
             events={live.events}
