@@ -1,6 +1,5 @@
 export { type ActionRoutes, actionRoutes } from './action-routes.ts';
 export { type Caller, callerOf, DIRECT, mayAccess, ownerScope } from './caller.ts';
-export { postForId } from './created-id.ts';
 export {
   type CorrelatedEvent,
   type CorrelationFields,
@@ -8,6 +7,7 @@ export {
   idFrom,
   MissingCorrelationError,
 } from './correlation.ts';
+export { postForId } from './created-id.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
@@ -31,7 +31,6 @@ export {
   type RowStore,
   statusRowsOf,
 } from './row-command.ts';
-export { type ActionableResource, type StatusActions, statusActions } from './status-actions.ts';
 export {
   certainlyNotDone,
   type Saga,
@@ -45,3 +44,4 @@ export {
   sagaMigrations,
   sagaRunner,
 } from './saga.ts';
+export { type ActionableResource, type StatusActions, statusActions } from './status-actions.ts';
