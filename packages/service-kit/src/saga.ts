@@ -165,7 +165,8 @@ export interface SagaRunnerOptions {
   readonly retryAfterSeconds?: number;
 }
 
-type SagaContext<DB> = Pick<ServiceContext<DB, unknown>, 'command' | 'store' | 'log' | 'onClose'>;
+type SagaContext<DB> = Pick<ServiceContext<DB, unknown>, 'command' | 'store' | 'log' | 'onClose'> &
+  Partial<Pick<ServiceContext<DB, unknown>, 'app'>>;
 type Row = SagaTables['bounded_sagas'];
 type Db = Kysely<SagaTables>;
 
@@ -187,6 +188,8 @@ export function certainlyNotDone(error: unknown): boolean {
  * The sagas of one service. `define` them in setup; the runner resumes, every `resumeEveryMs`,
  * the running sagas whose driver went away (a crash, a restart), the first time right after start.
  */
+const withAdminRoute = new WeakSet<object>();
+
 export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions = {}) {
   const leaseMs = options.leaseMs ?? 5000;
   const retryAfter = options.retryAfterSeconds ?? 1;
@@ -493,6 +496,32 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
         await round;
       },
     });
+  }
+
+  // Operators see the sagas not finished (running, in doubt) beside the parked events.
+  if (ctx.app && !withAdminRoute.has(ctx.app)) {
+    withAdminRoute.add(ctx.app);
+    ctx.app.get('/admin/sagas', async () => ({ running: await unfinished() }));
+  }
+
+  async function unfinished() {
+    const rows = await db()
+      .selectFrom('bounded_sagas')
+      .select(['id', 'saga', 'correlation', 'step', 'in_doubt', 'lease_until', 'created_at', 'updated_at'])
+      .where('status', '=', 'running')
+      .orderBy('created_at')
+      .limit(1000)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      saga: r.saga,
+      correlation: r.correlation,
+      step: definitions.get(r.saga)?.steps[r.step]?.name ?? r.step,
+      inDoubt: Number(r.in_doubt) === 1,
+      heldUntil: Number(r.lease_until) > Date.now() ? new Date(Number(r.lease_until)).toISOString() : null,
+      startedAt: new Date(Number(r.created_at)).toISOString(),
+      updatedAt: new Date(Number(r.updated_at)).toISOString(),
+    }));
   }
 
   return {

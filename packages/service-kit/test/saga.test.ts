@@ -174,6 +174,16 @@ describe('saga runner', () => {
     modes.charge = 'timeout';
     await assert.rejects(run(5), (e: { code?: string }) => e.code === 'SAGA.IN_DOUBT');
     assert.equal(await statusOf(5), 'running');
+    const admin = (await service.app.inject({ method: 'GET', url: '/admin/sagas' })).json();
+    assert.deepEqual(
+      admin.running.map((r: { correlation: string; step: string; inDoubt: boolean }) => [
+        r.correlation,
+        r.step,
+        r.inDoubt,
+      ]),
+      [['5', 'charge', true]],
+      'operators see the saga waiting in doubt',
+    );
     // Connection refused while in doubt settles nothing: the first call may have gone through.
     modes.charge = 'down';
     await eventually(async () => calls.filter((c) => c.step === 'charge').length >= 3);
