@@ -331,9 +331,10 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
         await ctx.command((trx) =>
           progress(trx as unknown as Db, held, owner, { in_doubt: 1, lease_until: 0 }),
         );
-        ctx.log.warn(
+        // Said once at warn; the resume loop's later attempts (every resumeEveryMs) at debug.
+        ctx.log[row.in_doubt === 0 ? 'warn' : 'debug'](
           { saga: row.saga, sagaId: row.id, correlation: row.correlation, step: step.name, err: error },
-          'saga step in doubt; it will be asked again under the same key',
+          'saga step in doubt; it will be asked again under the same key (GET /admin/sagas)',
         );
         throw new UnavailableError(
           'SAGA.IN_DOUBT',
