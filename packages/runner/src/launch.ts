@@ -98,12 +98,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     }
   }
 
-  const bundles = await Promise.all(entries.map((e) => bundle(e.entry, e.id.replace('/', '-'))));
-  entries.forEach((e, i) => {
-    supervisor.add({ spec: { id: e.id, bundle: bundles[i], env: e.env }, port: e.port, sparePorts: e.spare });
-  });
-
-  publishTargets(supervisor, targetFiles);
   const control = controlApp(
     supervisor,
     () => gateways,
@@ -118,7 +112,23 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
         gateways: () => gateways,
       })
     : undefined;
+  // Listening before bundling: the console answers (and shows the processes coming up) at once.
   await control.listen({ host: '127.0.0.1', port: options.controlPort });
+  try {
+    const bundles = await Promise.all(entries.map((e) => bundle(e.entry, e.id.replace('/', '-'))));
+    entries.forEach((e, i) => {
+      supervisor.add({
+        spec: { id: e.id, bundle: bundles[i], env: e.env },
+        port: e.port,
+        sparePorts: e.spare,
+      });
+    });
+  } catch (error) {
+    await browserConsole?.close();
+    await control.close();
+    throw error;
+  }
+  publishTargets(supervisor, targetFiles);
   const stop = async () => {
     await browserConsole?.close();
     await supervisor.shutdown();
