@@ -34,6 +34,7 @@ bash deploy/k8s/cluster.sh up
 step "importing $image"
 bash deploy/k8s/cluster.sh import "$K8S_WORK/images/bounded-$tag.tar"
 step "checkpoints on the cluster"
+rm -rf "$K8S_WORK/volumes" # a fresh volume per run (the test makes the folders)
 figures=$K8S_WORK/figures.json
 rc=0
 bash deploy/k8s/cluster.sh exec env PATH="$K8S_TOOLS:$PATH" KUBECONFIG="$K8S_WORK/cluster/admin.kubeconfig" \

@@ -149,6 +149,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   sandbox_image = "localhost/bounded-pause:1"
   # The sandbox may not lower oom_score_adj (no CAP_SYS_RESOURCE): else every sandbox fails.
   restrict_oom_score_adj = true
+  # The pods' network namespaces under the state folder (not /run/netns): down removes them with it.
+  netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -218,7 +220,7 @@ up() {
   down quiet
   local t0=$SECONDS
   install_packages
-  bash deploy/k8s/tools.sh
+  [ "${K8S_SKIP_TOOLS:-}" = 1 ] || bash deploy/k8s/tools.sh
   mkdir -p "$D"
   certs
   pause_image
@@ -245,6 +247,7 @@ up() {
     --requestheader-extra-headers-prefix=X-Remote-Extra- --requestheader-group-headers=X-Remote-Group \
     --requestheader-username-headers=X-Remote-User --proxy-client-cert-file="$c/front-proxy-client.crt" \
     --proxy-client-key-file="$c/front-proxy-client.key" --enable-aggregator-routing=true \
+    --kubelet-preferred-address-types=InternalIP,Hostname \
     --profiling=false
   wait_for kube-apiserver 90 in_ns kubectl get --raw /readyz
   start kube-controller-manager kube-controller-manager --kubeconfig="$KUBECONFIG" \
@@ -263,10 +266,11 @@ up() {
     --metrics-bind-address=127.0.0.1:10249 --healthz-bind-address=127.0.0.1:10256 --conntrack-max-per-core=0
   start coredns coredns -conf "$D/Corefile"
   mkdir -p "$D/metrics-server"
-  start metrics-server metrics-server --kubeconfig="$KUBECONFIG" --authentication-kubeconfig="$KUBECONFIG" \
+  command -v metrics-server >/dev/null || log "WARNING: no metrics-server binary: HPAs will not scale"
+  command -v metrics-server >/dev/null && start metrics-server metrics-server --kubeconfig="$KUBECONFIG" --authentication-kubeconfig="$KUBECONFIG" \
     --authorization-kubeconfig="$KUBECONFIG" --bind-address=$NODE_IP --secure-port=4443 \
     --cert-dir="$D/metrics-server" --kubelet-insecure-tls --kubelet-preferred-address-types=InternalIP \
-    --metric-resolution=10s
+    --metric-resolution=10s --kubelet-request-timeout=5s
   in_ns kubectl apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Service

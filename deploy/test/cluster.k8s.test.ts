@@ -139,7 +139,12 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
     };
     // Every container runs as uid 10001, node as PID 1.
     const pod = podsOf('flowerdelivery-order')[0].metadata.name as string;
-    assert.equal(nodeIn(pod, 'console.log(process.getuid(), process.pid)'), '10001 1');
+    const pid1 = nodeIn(
+      pod,
+      "import { readFileSync as r } from 'node:fs';" +
+        "console.log(r('/proc/1/cmdline', 'utf8').split('\\0').join(' ').trim(), '|', /Uid:\\s+(\\d+)/.exec(r('/proc/1/status', 'utf8'))[1])",
+    );
+    assert.equal(pid1, 'node /app/start.mjs flowerdelivery-order | 10001', 'node is PID 1, as uid 10001');
   });
 
   it('serves the seed scenarios through the gateways NodePorts on 127.0.0.1 with a JWT', async () => {
@@ -210,7 +215,28 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
     );
     await rolledOut(300_000);
     await sleep(2000);
-    const bad = await without.stop();
+    let bad = await without.stop();
+    if (bad.failed === 0) {
+      // The failures come from the moments a pod takes traffic before it listens, or after it
+      // closed: usually several per rollout, but a race. One more rollout, counted together.
+      retag(`${tag}-r3`);
+      const again = load(8, () => placeOrder());
+      await sleep(2000);
+      await upgrade(
+        '--set',
+        `image.tag=${tag}-r3`,
+        '--set',
+        'service.probes.readiness.enabled=false',
+        '--set',
+        'service.probes.startup.enabled=false',
+        '--set',
+        'service.drainSeconds=0',
+      );
+      await rolledOut(300_000);
+      await sleep(2000);
+      const second = await again.stop();
+      bad = { ...second, ok: bad.ok + second.ok, rollouts: 2 } as typeof bad;
+    }
     figures.rolloutWithoutReadiness = bad;
     assert.ok(bad.failed > 0, `without readiness some requests fail (${JSON.stringify(bad)})`);
     // Back to the probes (and the first tag) for what follows.
@@ -251,7 +277,13 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
       () => hpa().status.currentMetrics?.[0]?.resource?.current,
       2000,
     );
-    assert.equal(hpa().status.currentReplicas, 1);
+    // The rollouts' load may have scaled it out already: start from one replica.
+    await until(
+      'payment at one replica before the load',
+      240_000,
+      () => hpa().status.currentReplicas === 1 && podsOf('flowerdelivery-payment').length === 1,
+      3000,
+    );
     const burst = load(12, () => placeOrder());
     let max = 1;
     try {

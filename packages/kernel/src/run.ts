@@ -31,7 +31,9 @@ export interface RunServiceOptions {
   shutdownTimeoutMs?: number;
   /**
    * Time between turning readiness DOWN and refusing connections, for a load balancer that only
-   * learns from readiness probes (Kubernetes endpoints). 0 for a local run.
+   * learns from readiness probes (Kubernetes endpoints). Meanwhile every response says
+   * `Connection: close`, so keep-alive clients move to other replicas instead of sending a
+   * request into the close. Default: env DRAIN_DELAY_MS (the deployment's setting), else 0.
    */
   drainDelayMs?: number;
 }
@@ -46,7 +48,8 @@ export interface RunningService {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export async function runService(opts: RunServiceOptions): Promise<RunningService> {
-  const { app, resources = [], shutdownTimeoutMs = 10_000, drainDelayMs = 0 } = opts;
+  const { app, resources = [], shutdownTimeoutMs = 10_000 } = opts;
+  const drainDelayMs = opts.drainDelayMs ?? drainDelayFromEnv();
   const log = app.log;
 
   try {
@@ -69,7 +72,10 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
   async function shutdown(): Promise<void> {
     const failures: unknown[] = [];
     app.health.setReady(false);
-    if (drainDelayMs > 0) await new Promise((r) => setTimeout(r, drainDelayMs));
+    if (drainDelayMs > 0) {
+      app.server.prependListener('request', (_req, res) => res.setHeader('connection', 'close'));
+      await new Promise((r) => setTimeout(r, drainDelayMs));
+    }
     try {
       // Stops accepting connections, closes idle keep-alive ones, waits for in-flight requests.
       await app.close();
@@ -106,6 +112,12 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
   for (const s of SIGNALS) process.on(s, onSignal);
 
   return { address: url, port: address.port, stop };
+}
+
+/** DRAIN_DELAY_MS, read here since every process kind (services, gateway, auth) runs through runService. */
+function drainDelayFromEnv(): number {
+  const ms = Number(process.env.DRAIN_DELAY_MS ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
 /** Reverse order: a resource may use the ones opened before it (outbox relay → store). */

@@ -95,11 +95,12 @@ livenessProbe:
   failureThreshold: {{ $p.liveness.failureThreshold }}
   timeoutSeconds: {{ $p.liveness.timeoutSeconds }}
 {{- end }}
-{{- if gt (int .drainSeconds) 0 }}
-lifecycle:
-  preStop:
-    sleep: {seconds: {{ .drainSeconds }}}
-{{- end }}
+{{- end -}}
+
+{{/* On SIGTERM the process turns readiness down and keeps serving (every response saying
+`Connection: close`) for DRAIN_DELAY_MS while the pod leaves the endpoints, then closes. */}}
+{{- define "bounded.drainEnv" -}}
+- {name: DRAIN_DELAY_MS, value: {{ mul (int .drainSeconds) 1000 | toString | quote }}}
 {{- end -}}
 
 {{- define "bounded.image" -}}
