@@ -6,8 +6,10 @@
  * not-ready on the map. Screenshots go to .tmp/console-screenshots (kept by CI).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createEmbeddedBus } from '@bounded/bus';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { type Harness, openBrowser, SCREENSHOTS, startFlowerdelivery, until } from './harness.ts';
@@ -292,6 +294,48 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
     });
   });
 
+  it('stays responsive with thousands of events: the list is virtualised', { timeout: TIMEOUT }, async () => {
+    await open('events');
+    const bus = createEmbeddedBus({ dir: join(harness.dataDir, 'flowerdelivery', 'bus') });
+    const before = Number(await page.locator('[data-testid=event-list]').getAttribute('data-count'));
+    try {
+      for (let batch = 0; batch < 10; batch++) {
+        await bus.publish(
+          Array.from({ length: 500 }, (_, i) => ({
+            id: randomUUID(),
+            topic: 'flowerdelivery',
+            key: `load-${batch * 500 + i}`,
+            type: 'ConsoleLoadTested',
+            timestamp: Date.now(),
+            source: 'console-test',
+            data: { n: batch * 500 + i, note: 'a type no service handles' },
+          })),
+        );
+      }
+    } finally {
+      await bus.close();
+    }
+    await until('5,000 more events in the list', async () => {
+      return (
+        Number(await page.locator('[data-testid=event-list]').getAttribute('data-count')) >= before + 5000
+      );
+    });
+    const rendered = await page.locator('[data-testid=event-list] .vrow').count();
+    assert.ok(rendered < 120, `only the visible rows are in the page (${rendered})`);
+    // A filter over every event answers at once.
+    const started = Date.now();
+    await page.fill('input[aria-label=key]', 'load-4321');
+    await page.waitForSelector('[data-testid=event-list][data-count="1"]');
+    assert.ok(Date.now() - started < 5000, `filtered in ${Date.now() - started} ms`);
+    await page.fill('input[aria-label=key]', '');
+    await until('the whole list again', async () => {
+      return (
+        Number(await page.locator('[data-testid=event-list]').getAttribute('data-count')) >= before + 5000
+      );
+    });
+    await shot('08-live-events-thousands');
+  });
+
   it('stops a service from the console: it turns not-ready on the map; start brings it back', {
     timeout: TIMEOUT,
   }, async () => {
@@ -303,7 +347,7 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
     await open('map');
     await page.waitForSelector('svg.board g.service.down[data-service=delivery]');
     assert.equal(await page.locator('g.service[data-service=delivery]').getAttribute('data-ready'), '0/0');
-    await shot('08-map-delivery-stopped');
+    await shot('09-map-delivery-stopped');
     await open('ops');
     await page.locator('tr[data-ops-service=delivery] [data-action=start]').click();
     await until('started', async () =>
