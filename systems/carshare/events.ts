@@ -3,6 +3,7 @@
  * the seed (MSAEz): `id` is the emitting aggregate's id, `orderId` the correlation id (the
  * rental), which is also the bus key, so one rental's events stay in order within a producer.
  */
+import { type EventOf, eventCatalog } from '@bounded/service-kit';
 
 /** What was rented, repeated so consumers need no lookups. */
 export interface Rental {
@@ -78,38 +79,22 @@ export interface EventPayloads {
 export type EventType = keyof EventPayloads;
 
 /** An event as a command decides it: type, payload; the bus key is always the order id. */
-export type CarshareEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
+export type CarshareEvent = EventOf<EventPayloads>;
 
-/** The outbox's shape of a decided event (key = order id). */
-export function toNewEvent(event: CarshareEvent): {
-  type: string;
-  key: string;
-  data: Record<string, unknown>;
-} {
-  return {
-    type: event.type,
-    key: String(event.data.orderId),
-    data: event.data as unknown as Record<string, unknown>,
-  };
-}
-
-/** Reads a delivered event's payload as the catalog says it is (the producer is ours). */
-export function payloadOf<T extends EventType>(
-  _type: T,
-  data: Readonly<Record<string, unknown>>,
-): EventPayloads[T] {
-  return data as unknown as EventPayloads[T];
-}
-
-/** The correlation id of any catalog event: the bus key, which every producer sets to the order id. */
-export function orderIdOf(event: { key: string }): number {
-  const id = Number(event.key);
-  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not an order id`);
-  return id;
-}
+/**
+ * The outbox's shape of a decided event (key = order id), a delivered payload as the catalog
+ * says it is, and the order id of a delivered event (its key; else, from a keyless producer,
+ * the payload's orderId — never order 0).
+ */
+export const {
+  toNewEvent,
+  payloadOf,
+  idOf: orderIdOf,
+} = eventCatalog<EventPayloads>({ key: 'orderId', name: 'order id' });
 
 /** A consumed event as a policy sees it. */
 export interface PolicyEvent {
   readonly key: string;
+  readonly type?: string;
   readonly data: Readonly<Record<string, unknown>>;
 }

@@ -4,6 +4,7 @@
  * rest. Every event names its rental (`rentalId`), which is also the bus key, so one rental's
  * events stay in order within a producer; `id` is the emitting aggregate's id.
  */
+import { type EventOf, eventCatalog } from '@bounded/service-kit';
 
 /** A rental's state, as the seed's `reqState` names it (ours adds `rejected`). */
 export type ReqState = 'reserve' | 'rental' | 'return' | 'cancel' | 'rejected';
@@ -55,39 +56,25 @@ export interface EventPayloads {
 export type EventType = keyof EventPayloads;
 
 /** An event as a command decides it: type, payload; the bus key is always the rental id. */
-export type LibraryEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
-
-/** The outbox's shape of a decided event (key = rental id). */
-export function toNewEvent(event: LibraryEvent): {
-  type: string;
-  key: string;
-  data: Record<string, unknown>;
-} {
-  return {
-    type: event.type,
-    key: String(event.data.rentalId),
-    data: event.data as unknown as Record<string, unknown>,
-  };
-}
+export type LibraryEvent = EventOf<EventPayloads>;
 
 /**
- * Reads a delivered event's payload as the catalog says it is. The seed's book spelled the
- * rental's id `rendtalId`: an event from a seed-generated service carrying only that spelling is
- * read as `rentalId`, so the two generations can share the topic.
+ * The outbox's shape of a decided event (key = rental id); a delivered payload as the catalog
+ * says it is — the seed's book spelled the rental's id `rendtalId`, and an event from a
+ * seed-generated service carrying only that spelling is read as `rentalId`, so the two
+ * generations can share the topic; and the rental id of a delivered event (its key, else the
+ * payload's rentalId or rendtalId — never rental 0).
  */
-export function payloadOf<T extends EventType>(
-  _type: T,
-  data: Readonly<Record<string, unknown>>,
-): EventPayloads[T] {
-  if (data.rentalId === undefined && data.rendtalId !== undefined) {
-    return { ...data, rentalId: Number(data.rendtalId) } as unknown as EventPayloads[T];
-  }
-  return data as unknown as EventPayloads[T];
-}
-
-/** The correlation id of any catalog event: the bus key, which every producer sets to the rental id. */
-export function rentalIdOf(event: { key: string }): number {
-  const id = Number(event.key);
-  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not a rental id`);
-  return id;
-}
+export const {
+  toNewEvent,
+  payloadOf,
+  idOf: rentalIdOf,
+} = eventCatalog<EventPayloads>({
+  key: 'rentalId',
+  name: 'rental id',
+  fallback: ['rentalId', 'rendtalId'],
+  read: (data) =>
+    data.rentalId === undefined && data.rendtalId !== undefined
+      ? { ...data, rentalId: Number(data.rendtalId) }
+      : data,
+});

@@ -9,6 +9,7 @@ export {
 } from './correlation.ts';
 export { postForId } from './created-id.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
+export { type EventCatalog, type EventCatalogSpec, type EventOf, eventCatalog } from './event-catalog.ts';
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
 export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
 export {
