@@ -59,6 +59,12 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
     await closeResources(resources, log);
     throw err;
   }
+  // Behind a Service's virtual IP each keep-alive connection stays with the replica it first
+  // reached, so a replica added later would get no requests from callers already connected.
+  // Ending each connection after a number of requests (the response says `Connection: close`)
+  // spreads them again. Env HTTP_MAX_REQUESTS_PER_SOCKET (the deployment's setting); 0 = no limit.
+  const perSocket = Number(process.env.HTTP_MAX_REQUESTS_PER_SOCKET ?? 0);
+  if (Number.isInteger(perSocket) && perSocket > 0) app.server.maxRequestsPerSocket = perSocket;
   const address = app.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   log.info({ address: url }, 'listening');

@@ -101,6 +101,7 @@ livenessProbe:
 `Connection: close`) for DRAIN_DELAY_MS while the pod leaves the endpoints, then closes. */}}
 {{- define "bounded.drainEnv" -}}
 - {name: DRAIN_DELAY_MS, value: {{ mul (int .drainSeconds) 1000 | toString | quote }}}
+- {name: HTTP_MAX_REQUESTS_PER_SOCKET, value: {{ .maxRequestsPerConnection | default 0 | toString | quote }}}
 {{- end -}}
 
 {{- define "bounded.image" -}}
