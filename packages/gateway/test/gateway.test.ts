@@ -53,7 +53,8 @@ before(async () => {
     jwks: new URL(`${authUrl}/.well-known/jwks.json`),
     authUrl,
     issuer: auth.issuer,
-    upstreamTimeoutMs: 300,
+    // Long enough for the auth service's scrypt on a loaded machine; /slow never answers at all.
+    upstreamTimeoutMs: 2_000,
     logger: false,
   });
 });

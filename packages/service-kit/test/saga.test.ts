@@ -45,7 +45,7 @@ function remote(step: string) {
         retryAfterSeconds: 1,
       });
     }
-    if (mode === 'slow') await new Promise((r) => setTimeout(r, 700));
+    if (mode === 'slow') await new Promise((r) => setTimeout(r, 3000));
     return `${step}-done`;
   };
 }
@@ -76,7 +76,8 @@ function definition(
       },
     },
     setup(ctx) {
-      const runner = sagaRunner(ctx, { leaseMs: 300, resumeEveryMs: 50 });
+      // A lease long enough to be renewed on a loaded machine (renewal is a write transaction).
+      const runner = sagaRunner(ctx, { leaseMs: 1200, resumeEveryMs: 50 });
       onSaga(
         runner.define<Input, { order: number }>({
           name: 'rent',
@@ -214,7 +215,7 @@ describe('saga runner', () => {
 
   it('a live driver keeps its lease through a step slower than the lease: not taken over, asked once', async () => {
     calls.length = 0;
-    modes.charge = 'slow'; // 700 ms, the lease is 300 ms, the resume loop looks every 50 ms
+    modes.charge = 'slow'; // 3 s, the lease is 1.2 s, the resume loop looks every 50 ms
     assert.deepEqual(await run(8), { order: 8 });
     modes.charge = 'ok';
     assert.equal(calls.filter((c) => c.step === 'charge').length, 1);
