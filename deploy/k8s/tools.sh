@@ -16,8 +16,8 @@ mkdir -p "$K8S_TOOLS"
 log() { echo "deploy/k8s/tools.sh: $*" >&2; }
 
 have() { # have <binary> <version-string-expected-in-output> <args...>
-  local bin=$K8S_TOOLS/$1 want=$2; shift 2
-  [ -x "$bin" ] && "$bin" "$@" 2>/dev/null | grep -q -- "$want"
+  local bin=$K8S_TOOLS/$1 want=$2 out; shift 2
+  [ -x "$bin" ] && out=$("$bin" "$@" 2>/dev/null) && [[ $out == *"$want"* ]]
 }
 
 k8s_bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
@@ -61,17 +61,19 @@ if [ "$need_k8s" = 1 ]; then
   )
 fi
 
-if ! have metrics-server "$METRICS_VERSION" --version; then
+# metrics-server prints no version of its own: a stamp file says which one was built.
+if [ ! -x "$K8S_TOOLS/metrics-server" ] || [ "$(cat "$K8S_TOOLS/.metrics-server.version" 2>/dev/null)" != "$METRICS_VERSION" ]; then
   log "building metrics-server $METRICS_VERSION"
   pkg=k8s.io/component-base/version
   GOBIN=$K8S_TOOLS CGO_ENABLED=0 nice -n 19 go install -trimpath \
     -ldflags "-s -w -X $pkg.gitVersion=$METRICS_VERSION -X $pkg.gitMajor=0 -X $pkg.gitMinor=9" \
     "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_VERSION"
+  echo "$METRICS_VERSION" >"$K8S_TOOLS/.metrics-server.version"
 fi
 
 # CoreDNS (the cluster's DNS: Service names → ClusterIPs) with only the plugins used; `go install`
 # of the whole of it would compile every cloud provider's SDK.
-if ! have coredns "$COREDNS_VERSION" -version; then
+if ! have coredns "CoreDNS-${COREDNS_VERSION#v}" -version; then
   log "building coredns $COREDNS_VERSION (kubernetes, forward, cache, errors plugins)"
   work=$(mktemp -d)
   (
