@@ -44,15 +44,22 @@ export function useLive(system: string | undefined): Live {
     let current: Live = { events, version: 0, connected: false };
     setLive(current);
     const source = new EventSource(`/api/stream?system=${encodeURIComponent(system)}&backlog=5000`);
+    // At most four renders a second, however fast events come: the page stays cheap under load.
     let scheduled = false;
+    let renderedAt = 0;
     const update = (patch: Partial<Live>) => {
       current = { ...current, ...patch, version: current.version + 1 };
       if (scheduled) return;
       scheduled = true;
-      requestAnimationFrame(() => {
-        scheduled = false;
-        setLive(current);
-      });
+      setTimeout(
+        () =>
+          requestAnimationFrame(() => {
+            scheduled = false;
+            renderedAt = performance.now();
+            setLive(current);
+          }),
+        Math.max(0, 250 - (performance.now() - renderedAt)),
+      );
     };
     source.addEventListener('open', () => update({ connected: true }));
     source.addEventListener('error', () => update({ connected: false }));
