@@ -20,7 +20,7 @@ function App() {
   const catalog = useCatalog();
   const route = useRoute();
   const systemName = route.system ?? catalog?.systems[0]?.name;
-  const live = useLive(systemName);
+  const live = useLive(systemName, route.tab === 'events' || route.tab === 'act');
   const system = catalog?.systems.find((s) => s.name === systemName);
   const toSaga = (key: string) => go({ system: systemName, tab: 'saga', arg: key });
   // The map changes with its board and the state (every second), not with each batch of events.

@@ -1,5 +1,5 @@
 /** The page's live data: one SSE stream per shown system, events kept in a bounded array. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleEvent, DevUser, LaidOutBoard, SystemDeclaration, SystemState } from '../../src/model.ts';
 
 export const MAX_EVENTS = 20_000;
@@ -36,8 +36,11 @@ export function useCatalog(): Catalog | undefined {
   return catalog;
 }
 
-export function useLive(system: string | undefined): Live {
+export function useLive(system: string | undefined, showsEvents: boolean): Live {
   const [live, setLive] = useState<Live>({ events: [], version: 0, connected: false });
+  // A tab that shows no events (the map) is not re-rendered for each batch of them.
+  const wanted = useRef(showsEvents);
+  wanted.current = showsEvents;
   useEffect(() => {
     if (!system) return;
     const events: ConsoleEvent[] = [];
@@ -73,7 +76,8 @@ export function useLive(system: string | undefined): Live {
       }
       for (const e of batch) events.push(e);
       if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
-      update({});
+      if (wanted.current) update({});
+      else current = { ...current, version: current.version + 1 };
     });
     source.addEventListener('state', (message) =>
       update({ state: JSON.parse((message as MessageEvent).data) }),
