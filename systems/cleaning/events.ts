@@ -5,6 +5,8 @@
  * customer, so the customer service needs no lookups.
  */
 
+import { type EventOf, eventCatalog } from '@bounded/service-kit';
+
 /** Who asked, where, for how much: repeated so consumers need no lookups. */
 export interface RequestLine {
   readonly orderId: number;
@@ -52,35 +54,18 @@ export interface EventPayloads {
 export type EventType = keyof EventPayloads;
 
 /** An event as a command decides it: type, payload; the bus key is always the request id. */
-export type CleaningEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
+export type CleaningEvent = EventOf<EventPayloads>;
 
-/** The outbox's shape of a decided event (key = the request id). */
-export function toNewEvent(event: CleaningEvent): {
-  type: string;
-  key: string;
-  data: Record<string, unknown>;
-} {
-  return {
-    type: event.type,
-    key: String(event.data.orderId),
-    data: event.data as unknown as Record<string, unknown>,
-  };
-}
-
-/** Reads a delivered event's payload as the catalog says it is (the producer is ours). */
-export function payloadOf<T extends EventType>(
-  _type: T,
-  data: Readonly<Record<string, unknown>>,
-): EventPayloads[T] {
-  return data as unknown as EventPayloads[T];
-}
-
-/** The correlation id of any catalog event: the bus key, which every producer sets to the request id. */
-export function orderIdOf(event: { key: string }): number {
-  const id = Number(event.key);
-  if (!Number.isSafeInteger(id)) throw new Error(`event key ${event.key} is not a request id`);
-  return id;
-}
+/**
+ * The outbox's shape of a decided event (key = the request id), a delivered payload as the
+ * catalog says it is, and the request id of a delivered event (its key; else, from a keyless
+ * producer, the payload's orderId — never request 0).
+ */
+export const {
+  toNewEvent,
+  payloadOf,
+  idOf: orderIdOf,
+} = eventCatalog<EventPayloads>({ key: 'orderId', name: 'request id' });
 
 /** The request fields of any payload that carries them. */
 export function requestLineOf(line: RequestLine): RequestLine {
