@@ -44,19 +44,6 @@ function declarationOf(system: SystemDeclaration): SystemDeclaration {
   };
 }
 
-/** The correlation id a response names: its orderId or id, or the last segment of its Location. */
-export function correlationOf(response: {
-  body?: unknown;
-  headers?: Record<string, string>;
-}): string | undefined {
-  const body = response.body as Record<string, unknown> | null;
-  for (const field of ['orderId', 'id']) {
-    const value = body && typeof body === 'object' ? body[field] : undefined;
-    if (typeof value === 'number' || typeof value === 'string') return String(value);
-  }
-  return response.headers?.location?.split('/').filter(Boolean).pop();
-}
-
 /** One JSON text per pushed object, however many pages receive it. */
 const texts = new WeakMap<object, string>();
 function serialized(data: unknown): string {
@@ -165,7 +152,7 @@ export async function installConsole(app: App, options: ConsoleOptions): Promise
         connection: 'keep-alive',
       });
       const write = (event: string, data: unknown) =>
-        raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        raw.write(`event: ${event}\ndata: ${serialized(data)}\n\n`);
       streams.add(raw);
       const unsubscribe = feed.subscribe(({ event, data }) => write(event, data));
       raw.on('close', () => {

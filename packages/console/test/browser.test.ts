@@ -14,6 +14,11 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { type Harness, openBrowser, SCREENSHOTS, startFlowerdelivery, until } from './harness.ts';
 
+/** A HAL answer as the tests read it (ids, lists, pages). */
+type Row = { id: number; orderId: number };
+// biome-ignore lint/suspicious/noExplicitAny: HAL bodies of several shapes, read field by field
+type Json = any;
+
 const BLOCK = 47_400;
 const ok = (status: number) => status >= 200 && status < 300;
 const TIMEOUT = 240_000;
@@ -37,7 +42,7 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, method, path, body }),
     });
-    return (await response.json()) as { status: number; body: any };
+    return (await response.json()) as { status: number; body: Json };
   };
   /** Sends a command from the Act tab's form, as a person would. */
   const sendForm = async (username: string, command: string, fields: Record<string, string>) => {
@@ -112,13 +117,13 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
     // The store and the rider take it to the door, each through their own form.
     const copy = await until('the store has the order', async () => {
       const list = await act('store1', 'GET', '/ordermanagements?size=100');
-      return list.body?._embedded?.ordermanagements?.find((o: any) => String(o.orderId) === orderId);
+      return list.body?._embedded?.ordermanagements?.find((o: Row) => String(o.orderId) === orderId);
     });
     assert.ok(ok(await sendForm('store1', 'POST /ordermanagements/:id/accept', { id: String(copy.id) })));
     assert.ok(ok(await sendForm('store1', 'POST /ordermanagements/:id/decorate', { id: String(copy.id) })));
     const delivery = await until('a delivery was requested', async () => {
       const list = await act('rider1', 'GET', '/deliveries?size=100');
-      return list.body?._embedded?.deliveries?.find((d: any) => String(d.orderId) === orderId);
+      return list.body?._embedded?.deliveries?.find((d: Row) => String(d.orderId) === orderId);
     });
     assert.ok(ok(await sendForm('rider1', 'POST /deliveries/:id/start', { id: String(delivery.id) })));
     assert.ok(ok(await sendForm('rider1', 'POST /deliveries/:id/complete', { id: String(delivery.id) })));
@@ -292,7 +297,7 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
     }
     const page1 = await act('customer1', 'GET', `/myPages?size=100`);
     assert.ok(
-      page1.body._embedded.myPages.some((p: any) => String(p.orderId) === id),
+      page1.body._embedded.myPages.some((p: Row) => String(p.orderId) === id),
       'MyPage has the order after the replay',
     );
     await open(`saga/${id}`);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '../src/index.ts';
+import type { Tables } from './service-suite.ts';
 import { shop } from './service-suite.ts';
 
 async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
@@ -22,7 +23,7 @@ async function until<T>(check: () => Promise<T | undefined | false>, what: strin
 }
 
 describe('a service describes itself to the console', () => {
-  let service: BuiltService<any>;
+  let service: BuiltService<Tables>;
   before(async () => {
     service = await buildService(shop, {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'bounded-describe-')),
