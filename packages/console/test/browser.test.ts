@@ -351,7 +351,7 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
     await shot('08-live-events-thousands');
   });
 
-  it('stops a service from the console: it turns not-ready on the map; start brings it back', {
+  it('stops a service from the console: it turns not-ready on the map; start brings it back, scale adds a replica', {
     timeout: TIMEOUT,
   }, async () => {
     await open('ops');
@@ -372,6 +372,21 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
     );
     await open('map');
     await page.waitForSelector('svg.board g.service[data-service=delivery][data-ready="1/1"]');
+    // Scaled out from the console: the map counts two replicas, both ready; then back to one.
+    for (const replicas of ['2', '1']) {
+      await open('ops');
+      await page.fill('tr[data-ops-service=delivery] input[type=number]', replicas);
+      await page.locator('tr[data-ops-service=delivery] [data-action=scale]').click();
+      await until(`scaled to ${replicas}`, async () =>
+        (await page.locator('[data-testid=ops-message]').innerText()).includes(
+          'scale flowerdelivery/delivery: done',
+        ),
+      );
+      await open('map');
+      await page.waitForSelector(
+        `svg.board g.service[data-service=delivery][data-ready="${replicas}/${replicas}"]`,
+      );
+    }
   });
 
   it('sent nothing off loopback during the whole run', () => {
