@@ -204,6 +204,13 @@ export async function installConsole(app: App, options: ConsoleOptions): Promise
           }
         }),
       );
+      // Each service's commands, to name the one that recorded an event when no route was told.
+      const commands = Object.fromEntries(
+        [...feed.described].map(([service, d]) => [
+          service,
+          d.routes.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`),
+        ]),
+      );
       return buildTimeline({
         system: feed.system,
         key,
@@ -212,6 +219,7 @@ export async function installConsole(app: App, options: ConsoleOptions): Promise
         parked,
         handles,
         topology: feed.topology,
+        commands,
       });
     },
   );

@@ -3,6 +3,7 @@
  * command or a policy recorded it, every handling by each consumer group (its inbox row), every
  * park, and the handlings still waiting — in order, in lanes per service. Pure.
  */
+import { commandNamed } from './board.ts';
 import type { ConsoleEvent, SystemDeclaration, Timeline, TimelineItem, Topology } from './model.ts';
 
 export interface Handling {
@@ -32,6 +33,15 @@ function routeOf(topology: Topology, service: string, type: string): string | un
   return found?.[0].slice(service.length + 1);
 }
 
+function namedRoute(commands: readonly string[] | undefined, type: string): string | undefined {
+  if (!commands?.length) return undefined;
+  const found = commandNamed(
+    commands.map((c) => `cmd:_:${c}`),
+    type,
+  );
+  return found?.slice('cmd:_:'.length);
+}
+
 export const isCompensation = (type: string): boolean => COMPENSATING.test(type);
 
 export function buildTimeline(input: {
@@ -43,6 +53,8 @@ export function buildTimeline(input: {
   /** Types each consumer group handles. */
   handles: ReadonlyMap<string, readonly string[]>;
   topology: Topology;
+  /** Each service's commands (`METHOD /url`), to name the one that recorded an event by its name. */
+  commands?: Readonly<Record<string, readonly string[]>>;
 }): Timeline {
   const { system, key, topology } = input;
   const events = input.events.filter((e) => e.key === key);
@@ -71,7 +83,7 @@ export function buildTimeline(input: {
         at: event.timestamp,
         type: event.type,
         eventId: event.id,
-        label: `${routeOf(topology, source, event.type) ?? 'a command'} recorded ${event.type}`,
+        label: `${routeOf(topology, source, event.type) ?? namedRoute(input.commands?.[source], event.type) ?? 'a command'} recorded ${event.type}`,
       });
     items.push({
       kind: 'published',

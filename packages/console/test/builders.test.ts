@@ -209,8 +209,11 @@ describe('the saga timeline', () => {
       parked: [{ group: 'view', eventId: refunded.id, attempts: 5, error: 'boom', parkedAt: 2500 }],
       handles,
       topology,
+      commands: { order: ['POST /orders', 'DELETE /orders/:id'] },
     });
     assert.deepEqual(t.lanes, ['order', 'payment', 'view']);
+    assert.equal(t.items[0].label, 'POST /orders recorded Ordered', 'the command named by the event');
+    assert.equal(t.items[3].label, 'DELETE /orders/:id recorded OrderCancelled');
     assert.deepEqual(
       t.items.map((i) => `${i.at} ${i.kind} ${i.lane} ${i.type}`),
       [
