@@ -7,10 +7,10 @@
  * (auth 38398, control 38399).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
-import { eventually, tempDir } from '@bounded/service-kit/testing';
+import type { SystemMap } from '@bounded/runner';
+import { type BehindGateway, type Json, launchBehindGateway } from '@bounded/runner/testing';
+import { eventually } from '@bounded/service-kit/testing';
 import { system as defaultSystem } from '../system.ts';
 
 // A generous sync timeout: the bursts below must not time out on a busy two-core machine.
@@ -21,73 +21,20 @@ const system: SystemMap = {
     s.name === 'cleancall' ? { ...s, env: { ...s.env, CLEANMANAGE_TIMEOUT_MS: '5000' } } : s,
   ),
 };
-const GATEWAY = `http://127.0.0.1:${system.basePort}`;
-// biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
-type Json = Record<string, any>;
 const USERS = ['customer1', 'customer2', 'manager1', 'cleaner1', 'cleaner2'] as const;
 type Who = (typeof USERS)[number];
 
 describe('cleaning through the gateway (real processes, real tokens)', { timeout: 90_000 }, () => {
-  const dataDir = tempDir('cleaning-gateway-');
-  const logs: string[] = [];
-  let launched: Launched | undefined;
-  const tokens = {} as Record<Who, string>;
-
+  let sys: BehindGateway<Who>;
   const call = (who: Who | null, method: string, path: string, body?: unknown) =>
-    fetch(`${GATEWAY}${path}`, {
-      method,
-      headers: {
-        ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  const json = async (who: Who, path: string): Promise<Json> => {
-    const res = await call(who, 'GET', path);
-    assert.equal(res.status, 200, `GET ${path} as ${who}`);
-    return (await res.json()) as Json;
-  };
-  const embedded = async (who: Who, path: string, plural: string): Promise<Json[]> =>
-    (await json(who, path))._embedded[plural] as Json[];
+    sys.call(who, method, path, body);
+  const json = (who: Who, path: string) => sys.json(who, path);
+  const embedded = (who: Who, path: string, plural: string) => sys.items(who, path, plural);
 
   before(async () => {
-    launched = await launch({
-      systems: [system],
-      dataDir,
-      controlPort: 38399,
-      logLevel: 'warn',
-      sink: (id, _replica, line) => {
-        logs.push(`${id} ${line}`);
-        if (logs.length > 200) logs.shift();
-      },
-      platform: platformProcesses({ authPort: 38398 }),
-    }).catch((error) => {
-      console.error(logs.join('\n'));
-      throw error;
-    });
-    for (const user of USERS) {
-      const res = await fetch(`${GATEWAY}/oauth/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from('bounded-web:dev-secret').toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({
-          grant_type: 'password',
-          username: user,
-          password: user,
-          audience: 'cleaning',
-        }),
-      });
-      const body = (await res.json()) as Json;
-      assert.equal(res.status, 200, JSON.stringify(body));
-      tokens[user] = body.access_token;
-    }
+    sys = await launchBehindGateway(system, { basePort: 38300, users: USERS });
   });
-  after(async () => {
-    await launched?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => sys?.stop());
 
   it('refuses requests without a valid token (401)', async () => {
     for (const path of [
@@ -205,7 +152,7 @@ describe('cleaning through the gateway (real processes, real tokens)', { timeout
   });
 
   it('scaled to three cleanassign replicas (as `npx bounded scale cleaning/cleanassign 3`), a burst through the gateway assigns no cleaner twice', async () => {
-    await launched!.supervisor.scale('cleaning/cleanassign', 3);
+    await sys.launched.supervisor.scale('cleaning/cleanassign', 3);
     for (let i = 0; i < 4; i++) {
       const res = await call('manager1', 'POST', '/cleaners', { name: `Extra ${i}`, tel: `0107777000${i}` });
       assert.equal(res.status, 201);

@@ -5,77 +5,26 @@
  * their own orders and statusViews. Ports: a copy of the map at 38500 (auth 38090, control 38000).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
-import { eventually, tempDir } from '@bounded/service-kit/testing';
-import { system as defaultSystem } from '../system.ts';
+import { type BehindGateway, type Json, launchBehindGateway } from '@bounded/runner/testing';
+import { eventually } from '@bounded/service-kit/testing';
+import { system } from '../system.ts';
 
-const system: SystemMap = { ...defaultSystem, basePort: 38500 };
-const GATEWAY = `http://127.0.0.1:${system.basePort}`;
-// biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
-type Json = Record<string, any>;
 type Who = 'customer1' | 'customer2' | 'shop1' | 'customs1';
 
 describe('malltail through the gateway (real processes, real tokens)', { timeout: 60_000 }, () => {
-  const dataDir = tempDir('malltail-gateway-');
-  const logs: string[] = [];
-  let launched: Launched | undefined;
-  const tokens = {} as Record<Who, string>;
-
+  let sys: BehindGateway<Who>;
   const call = (who: Who | null, method: string, path: string, body?: unknown) =>
-    fetch(`${GATEWAY}${path}`, {
-      method,
-      headers: {
-        ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  const json = async (who: Who, path: string): Promise<Json> => {
-    const res = await call(who, 'GET', path);
-    assert.equal(res.status, 200, `GET ${path} as ${who}`);
-    return (await res.json()) as Json;
-  };
+    sys.call(who, method, path, body);
+  const json = (who: Who, path: string) => sys.json(who, path);
 
   before(async () => {
-    launched = await launch({
-      systems: [system],
-      dataDir,
-      controlPort: 38000,
-      logLevel: 'warn',
-      sink: (id, _replica, line) => {
-        logs.push(`${id} ${line}`);
-        if (logs.length > 200) logs.shift();
-      },
-      platform: platformProcesses({ authPort: 38090 }),
-    }).catch((error) => {
-      console.error(logs.join('\n'));
-      throw error;
+    sys = await launchBehindGateway(system, {
+      basePort: 38500,
+      users: ['customer1', 'customer2', 'shop1', 'customs1'],
     });
-    for (const user of ['customer1', 'customer2', 'shop1', 'customs1'] as const) {
-      const res = await fetch(`${GATEWAY}/oauth/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from('bounded-web:dev-secret').toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({
-          grant_type: 'password',
-          username: user,
-          password: user,
-          audience: 'malltail',
-        }),
-      });
-      const body = (await res.json()) as Json;
-      assert.equal(res.status, 200, JSON.stringify(body));
-      tokens[user] = body.access_token;
-    }
   });
-  after(async () => {
-    await launched?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => sys?.stop());
 
   it('refuses requests without a valid token (401)', async () => {
     for (const path of ['/orders', '/statusViews', '/shopManagements']) {
