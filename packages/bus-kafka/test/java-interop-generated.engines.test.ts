@@ -95,6 +95,8 @@ async function startJava(
       `--spring.cloud.stream.bindings.event-out.destination=${topic}`,
       // A group of its own: Java's assignment protocol cannot share a group with ours.
       `--spring.cloud.stream.bindings.event-in.group=${group}`,
+      // The Kafka client's "Adding newly assigned partitions" tells when the consumer is in its group.
+      '--logging.level.org.apache.kafka.clients.consumer.internals.ConsumerCoordinator=INFO',
       ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -119,8 +121,12 @@ async function startJava(
     if (child.exitCode !== null) throw new Error(`${main} exited ${child.exitCode}:\n${log.join('')}`);
     try {
       if ((await fetch(`${service.url}/`)).ok) {
-        // Ready to serve; the binder's consumer joins its group a moment later.
-        await new Promise((r) => setTimeout(r, 3000));
+        // Ready to serve; the binder's consumer joins its group a moment later: wait for its
+        // partitions (a slow machine may take long).
+        while (Date.now() < deadline && !/Adding newly assigned partitions: \S/.test(log.join(''))) {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        if (!/Adding newly assigned partitions: \S/.test(log.join(''))) break;
         return service;
       }
     } catch {}
