@@ -24,14 +24,21 @@ export interface Harness {
 export async function startFlowerdelivery(block: number): Promise<Harness> {
   const system: SystemMap = { ...flowerdelivery, basePort: block };
   const dataDir = mkdtempSync(join(tmpdir(), 'bounded-console-'));
-  const launched = await launch({
-    systems: [system],
-    dataDir,
-    controlPort: block - 3,
-    logLevel: 'warn',
-    sink: () => {},
-    platform: platformProcesses({ authPort: block - 10 }),
-    console: true,
+  const start = () =>
+    launch({
+      systems: [system],
+      dataDir,
+      controlPort: block - 3,
+      logLevel: 'warn',
+      sink: () => {},
+      platform: platformProcesses({ authPort: block - 10 }),
+      console: true,
+    });
+  // A machine busy enough that a process is not ready within the runner's 30 s gets one more try.
+  const launched = await start().catch(async (error: Error) => {
+    console.error(`launch failed (${error.message}); trying once more`);
+    await sleep(2000);
+    return start();
   });
   return {
     launched,

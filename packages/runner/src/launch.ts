@@ -103,6 +103,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     () => gateways,
     () => calls,
   );
+  // The console is a convenience: if it cannot start (its build failed …), the systems still run.
   const browserConsole = options.console
     ? await installConsole(control, {
         systems: options.systems,
@@ -110,6 +111,14 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
         instances: () => supervisor.status(),
         authUrl: options.platform.auth && `http://127.0.0.1:${options.platform.auth.port}`,
         gateways: () => gateways,
+      }).catch((error: Error) => {
+        options.sink(
+          'platform/console',
+          1,
+          JSON.stringify({ level: 50, msg: `console not started: ${error.message}` }),
+          'stderr',
+        );
+        return undefined;
       })
     : undefined;
   // Listening before bundling: the console answers (and shows the processes coming up) at once.
