@@ -6,7 +6,8 @@
 # namespace, and tears the cluster down whatever happened. Everything is cached between runs:
 # Go's caches in their default places, the binaries and the Debian base in ~/.cache/bounded-k8s,
 # the image in buildah's storage.
-#   K8S_SYSTEMS=flowerdelivery,malltail (default) — the systems installed; K8S_KEEP=1 leaves the cluster up.
+#   K8S_SYSTEMS=flowerdelivery,malltail (default) — the systems installed (flowerdelivery is the one
+#   the checkpoints use); K8S_HELM_SET=a=b,c=d — more chart values; K8S_KEEP=1 leaves the cluster up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
@@ -40,6 +41,7 @@ rc=0
 bash deploy/k8s/cluster.sh exec env PATH="$K8S_TOOLS:$PATH" KUBECONFIG="$K8S_WORK/cluster/admin.kubeconfig" \
   K8S_IMAGE="$image" K8S_VOLUMES="$K8S_WORK/volumes" K8S_FIGURES="$figures" \
   K8S_CONTAINERD_SOCK="$K8S_WORK/cluster/containerd.sock" K8S_SYSTEMS="${K8S_SYSTEMS:-flowerdelivery,malltail}" \
+  K8S_HELM_SET="${K8S_HELM_SET:-}" \
   node --import tsx --test --test-concurrency=1 --test-timeout=1800000 deploy/test/cluster.k8s.test.ts || rc=$?
 step "done (exit $rc); figures in $figures"
 exit $rc

@@ -61,6 +61,8 @@ const baseArgs = [
   `persistence.hostPath=${volumes}`,
   '--set-json',
   `auth.config=${JSON.stringify(authConfig)}`,
+  // More values for a run (e.g. smaller CPU requests when all five systems share the node).
+  ...(process.env.K8S_HELM_SET ? ['--set', process.env.K8S_HELM_SET] : []),
 ];
 const upgrade = (...args: string[]) =>
   helm('upgrade', RELEASE, CHART, ...baseArgs, '--wait', '--timeout', '5m', ...args);
