@@ -22,7 +22,7 @@ describe('calls in flight', () => {
     const client = createHttpClient({
       name: 'busy',
       baseUrl: callee.baseUrl,
-      maxConcurrent: 50,
+      bulkhead: { maxConcurrent: 50 },
       timeoutMs: 5000,
     });
     try {

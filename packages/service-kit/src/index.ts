@@ -46,3 +46,4 @@ export {
   sagaRunner,
 } from './saga.ts';
 export { type ActionableResource, type StatusActions, statusActions } from './status-actions.ts';
+export { type CalleeSettings, calleeClient, calleeConfig } from './sync-callee.ts';

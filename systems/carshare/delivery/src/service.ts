@@ -1,6 +1,6 @@
 /** The delivery service: brings paid rentals' cars, and runs the customer's cancel saga. */
 import type { ServiceDefinition } from '@bounded/kernel';
-import { sagaRunner } from '@bounded/service-kit';
+import { calleeClient, sagaRunner } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
 import { cancelRentalSaga } from './commands/cancel-rental.ts';
 import { deliveryConfig } from './config.ts';
@@ -16,24 +16,8 @@ export const deliveryService: ServiceDefinition<DeliveryTables, typeof deliveryC
   migrations,
   setup(ctx) {
     const { config } = ctx;
-    const coupon = ctx.httpClient({
-      name: 'coupon',
-      baseUrl: config.COUPON_URL,
-      timeoutMs: config.COUPON_TIMEOUT_MS,
-      breaker: {
-        consecutiveFailures: config.COUPON_BREAKER_FAILURES,
-        halfOpenAfterMs: config.COUPON_HALF_OPEN_MS,
-      },
-    });
-    const payment = ctx.httpClient({
-      name: 'payment',
-      baseUrl: config.PAYMENT_URL,
-      timeoutMs: config.PAYMENT_TIMEOUT_MS,
-      breaker: {
-        consecutiveFailures: config.PAYMENT_BREAKER_FAILURES,
-        halfOpenAfterMs: config.PAYMENT_HALF_OPEN_MS,
-      },
-    });
+    const coupon = calleeClient(ctx, 'coupon');
+    const payment = calleeClient(ctx, 'payment');
     // Cancels left unfinished by a crash or a step in doubt are resumed from the saga's rows.
     const sagas = sagaRunner(ctx, { leaseMs: config.SAGA_LEASE_MS, resumeEveryMs: config.SAGA_RESUME_MS });
     const cancelRental = cancelRentalSaga(sagas, couponOverHttp(coupon), paymentOverHttp(payment));

@@ -1,5 +1,6 @@
 /** cleancall: takes the customer's cleaning requests (registered with operations synchronously) and their cancels. */
 import type { ServiceDefinition } from '@bounded/kernel';
+import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
 import { cleanCallConfig } from './config.ts';
 import { cleanCallRoutes } from './http.ts';
@@ -13,15 +14,7 @@ export const cleanCallService: ServiceDefinition<CleanCallTables, typeof cleanCa
   config: cleanCallConfig,
   migrations,
   setup(ctx) {
-    const cleanmanage = ctx.httpClient({
-      name: 'cleanmanage',
-      baseUrl: ctx.config.CLEANMANAGE_URL,
-      timeoutMs: ctx.config.CLEANMANAGE_TIMEOUT_MS,
-      breaker: {
-        consecutiveFailures: ctx.config.CLEANMANAGE_BREAKER_FAILURES,
-        halfOpenAfterMs: ctx.config.CLEANMANAGE_HALF_OPEN_MS,
-      },
-    });
+    const cleanmanage = calleeClient(ctx, 'cleanmanage');
     cleanCallRoutes(ctx, manageOverHttp(cleanmanage));
     ctx.policies(followAssignment);
   },

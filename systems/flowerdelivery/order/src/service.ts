@@ -1,5 +1,6 @@
 /** The order service: takes orders (paying synchronously) and tracks them to the door. */
 import type { ServiceDefinition } from '@bounded/kernel';
+import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
 import { orderConfig } from './config.ts';
 import { orderRoutes } from './http.ts';
@@ -13,15 +14,7 @@ export const orderService: ServiceDefinition<OrderTables, typeof orderConfig> = 
   config: orderConfig,
   migrations,
   setup(ctx) {
-    const payment = ctx.httpClient({
-      name: 'payment',
-      baseUrl: ctx.config.PAYMENT_URL,
-      timeoutMs: ctx.config.PAYMENT_TIMEOUT_MS,
-      breaker: {
-        consecutiveFailures: ctx.config.PAYMENT_BREAKER_FAILURES,
-        halfOpenAfterMs: ctx.config.PAYMENT_HALF_OPEN_MS,
-      },
-    });
+    const payment = calleeClient(ctx, 'payment');
     orderRoutes(ctx, paymentOverHttp(payment));
     ctx.policies(trackProgress);
   },

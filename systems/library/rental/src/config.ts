@@ -1,15 +1,9 @@
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
-import { type Static, Type } from '@sinclair/typebox';
+import { calleeConfig } from '@bounded/service-kit';
+import type { Static } from '@sinclair/typebox';
 import type { RentalTables } from './tables.ts';
 
-export const rentalConfig = Type.Object({
-  /** Where payment listens (the one sync dependency). */
-  PAYMENT_URL: Type.String({ default: 'http://127.0.0.1:8402' }),
-  PAYMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 1000 }),
-  /** Consecutive failed payment calls that open the breaker. */
-  PAYMENT_BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 3 }),
-  /** How long the open breaker sheds load before it lets one probe through. */
-  PAYMENT_HALF_OPEN_MS: Type.Integer({ minimum: 1, default: 3000 }),
-});
+/** Its sync dependency (payment): URL, timeout, breaker (see calleeConfig). */
+export const rentalConfig = calleeConfig('payment', 'http://127.0.0.1:8402');
 
 export type RentalContext = ServiceContext<RentalTables, BaseConfig & Static<typeof rentalConfig>>;

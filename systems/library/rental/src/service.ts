@@ -1,5 +1,6 @@
 /** The rental service: takes reservations (paying synchronously), the member's requests, and the book's rejections. */
 import type { ServiceDefinition } from '@bounded/kernel';
+import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
 import { rentalConfig } from './config.ts';
 import { rentalRoutes } from './http.ts';
@@ -13,15 +14,7 @@ export const rentalService: ServiceDefinition<RentalTables, typeof rentalConfig>
   config: rentalConfig,
   migrations,
   setup(ctx) {
-    const payment = ctx.httpClient({
-      name: 'payment',
-      baseUrl: ctx.config.PAYMENT_URL,
-      timeoutMs: ctx.config.PAYMENT_TIMEOUT_MS,
-      breaker: {
-        consecutiveFailures: ctx.config.PAYMENT_BREAKER_FAILURES,
-        halfOpenAfterMs: ctx.config.PAYMENT_HALF_OPEN_MS,
-      },
-    });
+    const payment = calleeClient(ctx, 'payment');
     rentalRoutes(ctx, paymentOverHttp(payment));
     ctx.policies(settleRejection);
   },

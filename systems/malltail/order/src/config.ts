@@ -1,15 +1,9 @@
 import type { BaseConfig, ServiceContext } from '@bounded/kernel';
-import { type Static, Type } from '@sinclair/typebox';
+import { calleeConfig } from '@bounded/service-kit';
+import type { Static } from '@sinclair/typebox';
 import type { OrderTables } from './tables.ts';
 
-export const orderConfig = Type.Object({
-  /** Where pay listens (the one sync dependency). */
-  PAY_URL: Type.String({ default: 'http://127.0.0.1:8502' }),
-  PAY_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 1000 }),
-  /** Consecutive failed pay calls that open the breaker. */
-  PAY_BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 3 }),
-  /** How long the open breaker sheds load before it lets one probe through. */
-  PAY_HALF_OPEN_MS: Type.Integer({ minimum: 1, default: 3000 }),
-});
+/** Its sync dependency (pay): URL, timeout, breaker (see calleeConfig). */
+export const orderConfig = calleeConfig('pay', 'http://127.0.0.1:8502');
 
 export type OrderContext = ServiceContext<OrderTables, BaseConfig & Static<typeof orderConfig>>;

@@ -1,5 +1,6 @@
 /** The order service: takes orders (paying synchronously), decides cancel vs shipping start, tracks the parcel. */
 import type { ServiceDefinition } from '@bounded/kernel';
+import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
 import { orderConfig } from './config.ts';
 import { orderRoutes } from './http.ts';
@@ -13,15 +14,7 @@ export const orderService: ServiceDefinition<OrderTables, typeof orderConfig> = 
   config: orderConfig,
   migrations,
   setup(ctx) {
-    const pay = ctx.httpClient({
-      name: 'pay',
-      baseUrl: ctx.config.PAY_URL,
-      timeoutMs: ctx.config.PAY_TIMEOUT_MS,
-      breaker: {
-        consecutiveFailures: ctx.config.PAY_BREAKER_FAILURES,
-        halfOpenAfterMs: ctx.config.PAY_HALF_OPEN_MS,
-      },
-    });
+    const pay = calleeClient(ctx, 'pay');
     orderRoutes(ctx, payOverHttp(pay));
     ctx.policies(orderPolicies);
   },
