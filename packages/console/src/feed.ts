@@ -59,6 +59,7 @@ export class SystemFeed {
   #board: LaidOutBoard | undefined;
   #boardDirty = true;
   #boardBuilding: Promise<LaidOutBoard> | undefined;
+  #boardBuiltAt = 0;
   #timers: NodeJS.Timeout[] = [];
   #polling: Promise<void> | undefined;
   #topologyDirty = false;
@@ -85,7 +86,13 @@ export class SystemFeed {
       setInterval(() => {
         // Every second while a page watches; every 10 s otherwise, so what the services say
         // they recorded is learned (and kept) even when nobody looks.
-        if (this.#listeners.size > 0) void this.poll().then(() => this.#emit('state', this.state()));
+        if (this.#listeners.size > 0)
+          void this.poll().then(() => {
+            this.#emit('state', this.state());
+            // A layout costs tens of ms: while the map is being learned, at most one every 3 s.
+            if (this.#boardDirty && Date.now() - this.#boardBuiltAt > 3000)
+              void this.board().then((b) => this.#emit('board', b));
+          });
         else if (++tick % 10 === 0) void this.poll();
         if (this.#topologyDirty) this.#saveTopology();
       }, 1000),
@@ -227,7 +234,6 @@ export class SystemFeed {
     if (this.#pending.length === 0) return;
     const batch = this.#pending.splice(0).slice(-PUSH_MAX);
     if (this.#listeners.size > 0) this.#emit('events', batch);
-    if (this.#boardDirty && this.#listeners.size > 0) void this.board().then((b) => this.#emit('board', b));
   }
 
   eventsOf(key: string): ConsoleEvent[] {
@@ -309,6 +315,7 @@ export class SystemFeed {
     if (!this.#boardDirty && this.#board) return this.#board;
     this.#boardBuilding ??= (async () => {
       this.#boardDirty = false;
+      this.#boardBuiltAt = Date.now();
       const board = await layoutBoard(buildBoard(this.system, this.described, this.topology));
       this.#board = board;
       return board;
