@@ -5,69 +5,38 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  bundleService,
-  eventually,
-  freePort,
-  killAll,
-  type ServiceProcess,
-  startProcess,
-  tempDir,
-} from '@bounded/service-kit/testing';
+import { eventually, type Json, systemProcesses } from '@bounded/service-kit/testing';
 
 export const NAMES = ['order', 'pay', 'shop', 'shipping', 'delivery', 'viewpage'] as const;
 export type Name = (typeof NAMES)[number];
-// biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
-export type Json = Record<string, any>;
+export type { Json };
 
 export async function malltail(prefix: string) {
-  const dataDir = tempDir(prefix);
-  const bundles = {} as Record<Name, string>;
-  const ports = {} as Record<Name, number>;
-  const procs = {} as Partial<Record<Name, ServiceProcess>>;
-  await Promise.all(
-    NAMES.map(async (name) => {
-      bundles[name] = await bundleService(join(import.meta.dirname, '..'), name, 'malltail');
-      ports[name] = await freePort();
-    }),
-  );
-
+  const processes = await systemProcesses<Name>({
+    systemDir: join(import.meta.dirname, '..'),
+    system: 'malltail',
+    names: NAMES,
+    prefix,
+    env: (name, urlOf) =>
+      name === 'order' ? { PAY_URL: urlOf('pay'), PAY_HALF_OPEN_MS: '2000', PAY_BREAKER_FAILURES: '3' } : {},
+  });
+  const { dataDir, ports, send, json } = processes;
   const start = async (name: Name, env: Record<string, string> = {}) => {
-    procs[name] = await startProcess(name, bundles[name], ports[name], {
-      DATA_DIR: dataDir,
-      ...(name === 'order'
-        ? { PAY_URL: `http://127.0.0.1:${ports.pay}`, PAY_HALF_OPEN_MS: '2000', PAY_BREAKER_FAILURES: '3' }
-        : {}),
-      ...env,
-    });
+    await processes.start(name, env);
   };
-  const stop = async (name: Name) => {
-    await procs[name]?.stop();
-    delete procs[name];
-  };
-  const url = (name: Name, path: string) => `http://127.0.0.1:${ports[name]}${path}`;
-  const send = (name: Name, method: string, path: string, body?: unknown) =>
-    fetch(url(name, path), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  const json = async (name: Name, path: string): Promise<Json> => (await fetch(url(name, path))).json();
+  const stop = (name: Name) => processes.stop(name);
   const first = (name: Name, path: string, plural: string) =>
     eventually(async () => ((await json(name, path))._embedded[plural] as Json[])[0], 15_000);
 
   const api = {
     dataDir,
     ports,
-    procs,
     start,
     stop,
     send,
     json,
-    async startAll() {
-      await Promise.all(NAMES.map((n) => start(n)));
-    },
-    stopAll: killAll,
+    startAll: () => processes.startAll(),
+    stopAll: processes.stopAll,
     async placeOrder(extra: Json = {}): Promise<number> {
       const res = await send('order', 'POST', '/orders', { itemNo: 1001, customerId: 'LKJ', ...extra });
       assert.equal(res.status, 201);
