@@ -5,70 +5,45 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  bundleService,
-  eventually,
-  freePort,
-  killAll,
-  type ServiceProcess,
-  startProcess,
-  tempDir,
-} from '@bounded/service-kit/testing';
+import { eventually, type Json, type ServiceProcess, systemProcesses } from '@bounded/service-kit/testing';
 
 export const NAMES = ['rental', 'payment', 'mypage', 'book'] as const;
 export type Name = (typeof NAMES)[number];
-// biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
-export type Json = Record<string, any>;
+export type { Json };
 
 const WAIT_MS = 20_000;
 
 export async function library(prefix: string) {
-  const dataDir = tempDir(prefix);
-  const bundles = {} as Record<Name, string>;
-  const ports = {} as Record<Name, number>;
+  const processes = await systemProcesses<Name>({
+    systemDir: join(import.meta.dirname, '..'),
+    system: 'library',
+    names: NAMES,
+    prefix,
+    env: (name, urlOf) => {
+      if (name === 'rental') {
+        return {
+          PAYMENT_URL: urlOf('payment'),
+          // Longer than the default 1 s for a busy machine; shorter than the slow test's 3 s delay.
+          PAYMENT_TIMEOUT_MS: '2000',
+          PAYMENT_HALF_OPEN_MS: '2000',
+          PAYMENT_BREAKER_FAILURES: '3',
+        };
+      }
+      return name === 'book' ? { BOOK_DEV_BOOKS: '1' } : {};
+    },
+  });
+  const { dataDir, ports, send, json } = processes;
+  /** The first process of each service (the one the helpers call). */
   const procs = {} as Partial<Record<Name, ServiceProcess>>;
-  await Promise.all(
-    NAMES.map(async (name) => {
-      bundles[name] = await bundleService(join(import.meta.dirname, '..'), name, 'library');
-      ports[name] = await freePort();
-    }),
-  );
-  const envOf = (name: Name): Record<string, string> => {
-    if (name === 'rental') {
-      return {
-        PAYMENT_URL: `http://127.0.0.1:${ports.payment}`,
-        // Longer than the default 1 s for a busy machine; shorter than the slow test's 3 s delay.
-        PAYMENT_TIMEOUT_MS: '2000',
-        PAYMENT_HALF_OPEN_MS: '2000',
-        PAYMENT_BREAKER_FAILURES: '3',
-      };
-    }
-    return name === 'book' ? { BOOK_DEV_BOOKS: '1' } : {};
-  };
-
   const start = async (name: Name, env: Record<string, string> = {}) => {
-    procs[name] = await startProcess(name, bundles[name], ports[name], {
-      DATA_DIR: dataDir,
-      ...envOf(name),
-      ...env,
-    });
+    procs[name] = await processes.start(name, env);
   };
   const stop = async (name: Name) => {
-    await procs[name]?.stop();
+    await processes.stop(name);
     delete procs[name];
   };
   /** One more replica of a service (own port, same database and consumer group). */
-  const replica = async (name: Name): Promise<ServiceProcess> =>
-    startProcess(`${name}-2`, bundles[name], await freePort(), { DATA_DIR: dataDir, ...envOf(name) });
-
-  const url = (name: Name, path: string) => `http://127.0.0.1:${ports[name]}${path}`;
-  const send = (name: Name, method: string, path: string, body?: unknown) =>
-    fetch(url(name, path), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  const json = async (name: Name, path: string): Promise<Json> => (await fetch(url(name, path))).json();
+  const replica = (name: Name): Promise<ServiceProcess> => processes.start(name);
   const until = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = WAIT_MS) =>
     eventually(probe, ms).catch((error: Error) => {
       throw new Error(`${what}: ${error.message}`);
@@ -91,7 +66,7 @@ export async function library(prefix: string) {
     async startAll() {
       await Promise.all(NAMES.map((n) => start(n)));
     },
-    stopAll: killAll,
+    stopAll: processes.stopAll,
     /** A member reserves (direct call, the seed's way): 201 + Location; answers the rental. */
     async reserve(bookId: number | string, memberId: string | number = 'customer1'): Promise<Json> {
       const res = await send('rental', 'POST', '/rentals', { memberId, bookId });
@@ -132,7 +107,7 @@ export async function library(prefix: string) {
     /** Waits until the rental's mypage row passes `check` (and returns it). */
     view: (id: number, check: (row: Json) => boolean) =>
       until(`mypage ${id}`, async () => {
-        const res = await fetch(url('mypage', `/mypages/${id}`));
+        const res = await fetch(`${processes.urlOf('mypage')}/mypages/${id}`);
         const row = (await res.json()) as Json;
         return res.ok && check(row) && row;
       }),
