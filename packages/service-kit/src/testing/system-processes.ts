@@ -52,6 +52,8 @@ export async function systemProcesses<N extends string>(options: SystemProcesses
     const port = running[name].length === 0 ? ports[name] : await freePort();
     const proc = await startProcess(`${name}#${running[name].length}`, bundles[name], port, envOf(name, env));
     running[name].push(proc);
+    // However it ends (stopped, killed, crashed), it is no longer one of the service's processes.
+    proc.child.once('exit', () => forget(name, proc));
     return proc;
   };
   const json = async (name: N, path: string): Promise<Json> =>
@@ -78,7 +80,6 @@ export async function systemProcesses<N extends string>(options: SystemProcesses
       const exited = new Promise<void>((resolve) => proc.child.once('exit', () => resolve()));
       proc.child.kill('SIGKILL');
       await exited;
-      forget(name, proc);
     },
     stopAll: killAll,
     /** One request on the service's own port (a body is sent as JSON). */
