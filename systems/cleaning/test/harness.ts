@@ -5,80 +5,41 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  bundleService,
-  eventually,
-  freePort,
-  killAll,
-  type ServiceProcess,
-  startProcess,
-  tempDir,
-} from '@bounded/service-kit/testing';
+import { eventually, type Json, systemProcesses } from '@bounded/service-kit/testing';
 
 export const NAMES = ['cleancall', 'cleanmanage', 'cleanassign', 'customer'] as const;
 export type Name = (typeof NAMES)[number];
-// biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
-export type Json = Record<string, any>;
+export type { Json };
 
 export const SEED_BODY = { tel: '01023221353', location: 'seoul', cost: '200000' };
 
 export async function cleaning(prefix: string) {
-  const dataDir = tempDir(prefix);
-  const bundles = {} as Record<Name, string>;
-  const ports = {} as Record<Name, number>;
-  /** Every running process of a service: the first is the one the helpers call. */
-  const procs: Record<Name, ServiceProcess[]> = {
-    cleancall: [],
-    cleanmanage: [],
-    cleanassign: [],
-    customer: [],
-  };
-  await Promise.all(
-    NAMES.map(async (name) => {
-      bundles[name] = await bundleService(join(import.meta.dirname, '..'), name, 'cleaning');
-      ports[name] = await freePort();
+  const processes = await systemProcesses<Name>({
+    systemDir: join(import.meta.dirname, '..'),
+    system: 'cleaning',
+    names: NAMES,
+    prefix,
+    env: (name, urlOf) => ({
+      ...(name === 'cleancall'
+        ? {
+            CLEANMANAGE_URL: urlOf('cleanmanage'),
+            // Generous: a burst on a busy two-core machine must not time out (the breaker test
+            // makes cleanmanage slower than this on purpose).
+            CLEANMANAGE_TIMEOUT_MS: '5000',
+            CLEANMANAGE_HALF_OPEN_MS: '1500',
+            CLEANMANAGE_BREAKER_FAILURES: '3',
+          }
+        : {}),
+      ...(name === 'customer'
+        ? { NOTIFY_POLL_MS: '50', NOTIFY_FIRST_RETRY_MS: '100', NOTIFY_MAX_RETRY_MS: '400' }
+        : {}),
     }),
-  );
-
-  const envOf = (name: Name): Record<string, string> => ({
-    DATA_DIR: dataDir,
-    ...(name === 'cleancall'
-      ? {
-          CLEANMANAGE_URL: `http://127.0.0.1:${ports.cleanmanage}`,
-          // Generous: a burst on a busy two-core machine must not time out (the breaker test
-          // makes cleanmanage slower than this on purpose).
-          CLEANMANAGE_TIMEOUT_MS: '5000',
-          CLEANMANAGE_HALF_OPEN_MS: '1500',
-          CLEANMANAGE_BREAKER_FAILURES: '3',
-        }
-      : {}),
-    ...(name === 'customer'
-      ? { NOTIFY_POLL_MS: '50', NOTIFY_FIRST_RETRY_MS: '100', NOTIFY_MAX_RETRY_MS: '400' }
-      : {}),
   });
-  /** Starts the service's first process (on its port), or one more replica (on a port of its own). */
-  const start = async (name: Name, env: Record<string, string> = {}) => {
-    const port = procs[name].length === 0 ? ports[name] : await freePort();
-    const proc = await startProcess(`${name}#${procs[name].length}`, bundles[name], port, {
-      ...envOf(name),
-      ...env,
-    });
-    procs[name].push(proc);
-    return proc;
-  };
-  const stop = async (name: Name) => {
-    await Promise.all(procs[name].map((p) => p.stop()));
-    procs[name] = [];
-  };
-  const url = (name: Name, path: string) => `http://127.0.0.1:${ports[name]}${path}`;
-  const send = (name: Name, method: string, path: string, body?: unknown) =>
-    fetch(url(name, path), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const { dataDir, ports, send, start, stop } = processes;
+  /** Every running process of a service: the first is the one the helpers call. */
+  const procs = processes.running;
   const json = async (name: Name, path: string): Promise<Json> => {
-    const res = await fetch(url(name, path));
+    const res = await fetch(`${processes.urlOf(name)}${path}`);
     assert.equal(res.status, 200, `GET ${name} ${path}`);
     return (await res.json()) as Json;
   };
@@ -99,7 +60,7 @@ export async function cleaning(prefix: string) {
     async startAll() {
       await Promise.all(NAMES.map((n) => start(n)));
     },
-    stopAll: killAll,
+    stopAll: processes.stopAll,
     async registerCleaner(name: string, tel = '01099990000', username?: string): Promise<Json> {
       const res = await send('cleanassign', 'POST', '/cleaners', {
         name,
