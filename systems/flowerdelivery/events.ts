@@ -6,7 +6,7 @@
  * (CORRELATION below); its DTOs leave out some fields (the seed's Paid has no itemPrice and no
  * userName, its Feign Payment no userName), so those are nullable on the line.
  */
-import { correlationOf } from '@bounded/service-kit';
+import { type EventOf, eventCatalog } from '@bounded/service-kit';
 
 /** What a customer ordered; repeated on most events so consumers (MyPage) need no lookups. */
 export interface OrderLine {
@@ -56,26 +56,7 @@ export interface EventPayloads {
 export type EventType = keyof EventPayloads;
 
 /** An event as a command decides it: type, payload; the bus key is always the order id. */
-export type FlowerEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
-
-/** The outbox's shape of a decided event (key = order id). */
-export function toNewEvent(event: FlowerEvent): {
-  type: string;
-  key: string;
-  data: Record<string, unknown>;
-} {
-  const data = event.data as unknown as Record<string, unknown>;
-  const orderId = 'orderId' in event.data ? event.data.orderId : (data.id as number);
-  return { type: event.type, key: String(orderId), data };
-}
-
-/** Reads a delivered event's payload as the catalog says it is (the producer is ours). */
-export function payloadOf<T extends EventType>(
-  _type: T,
-  data: Readonly<Record<string, unknown>>,
-): EventPayloads[T] {
-  return data as unknown as EventPayloads[T];
-}
+export type FlowerEvent = EventOf<EventPayloads>;
 
 /**
  * Where each event carries the order id when its record has no key (a generated producer's):
@@ -97,14 +78,20 @@ export const CORRELATION = {
 } as const satisfies Record<EventType, readonly string[]>;
 
 /**
- * The order id of a delivered event: the bus key (our producers set it), else the payload's
- * field per CORRELATION; an event naming none is refused (retried, then parked), never order 0.
+ * The outbox's shape of a decided event (key = order id), a delivered payload as the catalog says
+ * it is, and the order id of a delivered event: the bus key (our producers set it), else the
+ * payload's field per CORRELATION; an event naming none is refused (retried, then parked), never order 0.
  */
-export const orderIdOf: (event: {
-  readonly key: string;
-  readonly type?: string;
-  readonly data?: Readonly<Record<string, unknown>>;
-}) => number = correlationOf(CORRELATION, { name: 'order id', fallback: ['orderId'] });
+export const {
+  toNewEvent,
+  payloadOf,
+  idOf: orderIdOf,
+} = eventCatalog<EventPayloads>({
+  key: 'orderId',
+  name: 'order id',
+  correlation: CORRELATION,
+  fallback: ['orderId'],
+});
 
 /** The order line fields an event carries, each null when absent (a generated DTO's gaps). */
 export function lineFieldsOf(data: Readonly<Record<string, unknown>>): {

@@ -4,7 +4,7 @@
  * `orderNo`, the same number) the correlation id, which is also the bus key, so one order's
  * events stay in order within a producer.
  */
-import { correlationOf } from '@bounded/service-kit';
+import { type EventOf, eventCatalog } from '@bounded/service-kit';
 
 /** What the customer ordered and where it goes; repeated so consumers need no lookups. */
 export interface OrderLine {
@@ -60,28 +60,7 @@ export interface EventPayloads {
 export type EventType = keyof EventPayloads;
 
 /** An event as a command decides it: type, payload; the bus key is always the order id. */
-export type MalltailEvent = { [T in EventType]: { type: T; data: EventPayloads[T] } }[EventType];
-
-/** The outbox's shape of a decided event (key = order id). */
-export function toNewEvent(event: MalltailEvent): {
-  type: string;
-  key: string;
-  data: Record<string, unknown>;
-} {
-  return {
-    type: event.type,
-    key: String(event.data.orderId),
-    data: event.data as unknown as Record<string, unknown>,
-  };
-}
-
-/** Reads a delivered event's payload as the catalog says it is (the producer is ours). */
-export function payloadOf<T extends EventType>(
-  _type: T,
-  data: Readonly<Record<string, unknown>>,
-): EventPayloads[T] {
-  return data as unknown as EventPayloads[T];
-}
+export type MalltailEvent = EventOf<EventPayloads>;
 
 /**
  * Where each event carries the order id when its record has no key (a generated Java producer
@@ -104,11 +83,17 @@ export const CORRELATION = {
 } as const satisfies Record<EventType, readonly string[]>;
 
 /**
- * The order id of a delivered event: the bus key (our producers set it), else the payload's
- * field per CORRELATION; an event naming none is refused (retried, then parked), never order 0.
+ * The outbox's shape of a decided event (key = order id), a delivered payload as the catalog says
+ * it is, and the order id of a delivered event: the bus key (our producers set it), else the
+ * payload's field per CORRELATION; an event naming none is refused (retried, then parked), never order 0.
  */
-export const orderIdOf: (event: {
-  readonly key: string;
-  readonly type?: string;
-  readonly data?: Readonly<Record<string, unknown>>;
-}) => number = correlationOf(CORRELATION, { name: 'order id', fallback: ['orderId', 'orderNo'] });
+export const {
+  toNewEvent,
+  payloadOf,
+  idOf: orderIdOf,
+} = eventCatalog<EventPayloads>({
+  key: 'orderId',
+  name: 'order id',
+  correlation: CORRELATION,
+  fallback: ['orderId', 'orderNo'],
+});
