@@ -27,6 +27,8 @@ export type LogSink = (id: string, replica: number, line: string, stream: 'stdou
 const PROBE_MS = 1000;
 const STARTING_PROBE_MS = 100;
 const LIVENESS_FAILURES = 3;
+/** A ready instance leaves the gateway's targets after this many failed readiness probes in a row (as a Kubernetes failureThreshold): one probe slow on a loaded machine must not empty them. */
+const READINESS_FAILURES = 2;
 const MAX_BACKOFF_MS = 5000;
 const STOP_GRACE_MS = 10_000;
 const LOG_LINES = 500;
@@ -46,6 +48,7 @@ export class Instance {
   #wanted = false;
   #restarts = 0;
   #liveFailures = 0;
+  #readyFailures = 0;
   #backoffMs = 200;
   #exited: Promise<void> = Promise.resolve();
   #probing: Promise<void> | undefined;
@@ -129,6 +132,7 @@ export class Instance {
   #spawn(): void {
     this.#setState(this.#restarts > 0 ? 'restarting' : 'starting');
     this.#liveFailures = 0;
+    this.#readyFailures = 0;
     // BOUNDED_NODE_ARGS: extra node flags for every service process (e.g. --cpu-prof while profiling).
     const nodeArgs = process.env.BOUNDED_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     const child = spawn(process.execPath, [...nodeArgs, this.spec.bundle], {
@@ -190,8 +194,11 @@ export class Instance {
         }
         // The probe awaited: the instance may have been stopped or replaced meanwhile.
         if (this.#child === child && (this.#state as InstanceState) !== 'stopping') {
+          this.#readyFailures = ready ? 0 : this.#readyFailures + 1;
           if (ready) this.#setState('ready');
-          else if (this.#state === 'ready') this.#setState('unready');
+          else if (this.#state === 'ready' && this.#readyFailures >= READINESS_FAILURES) {
+            this.#setState('unready');
+          }
         }
       }
       await sleep(this.#state === 'ready' || this.#state === 'unready' ? PROBE_MS : STARTING_PROBE_MS);
