@@ -166,7 +166,7 @@ export interface Resource<
     values: Insertable<Simplify<{ id: I extends 'assigned' ? number : Generated<number> } & Fields<F>>>,
   ): Promise<number>;
   update(db: AnyDb, id: number, patch: Partial<Fields<F>>): Promise<void>;
-  /** Whether the caller may see every row of this resource. */
+  /** The owner whose rows the caller may see, or undefined when it may see every row. */
   scopeOf(caller: Caller): string | undefined;
 }
 
