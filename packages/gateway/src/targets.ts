@@ -28,14 +28,18 @@ export function parseTargets(text: string, source: string): TargetMap {
   return out;
 }
 
-/** Targets read from a file, re-checked at most every `checkEveryMs` (by mtime); a bad rewrite keeps the last good map. */
+/**
+ * Targets read from a file, re-checked at most every `checkEveryMs` (by mtime) — and at once when
+ * a service has none, so a replica that just became ready (the system starting, a rolling restart)
+ * is never refused for up to `checkEveryMs`; a bad rewrite keeps the last good map.
+ */
 export function createFileTargets(path: string, checkEveryMs = 500): (service: string) => string[] {
   let map: TargetMap = parseTargets(readFileSync(path, 'utf8'), path);
   let mtime = statSync(path).mtimeMs;
   let checkedAt = Date.now();
   return (service) => {
     const now = Date.now();
-    if (now - checkedAt >= checkEveryMs) {
+    if (now - checkedAt >= checkEveryMs || !map[service]?.length) {
       checkedAt = now;
       try {
         const m = statSync(path).mtimeMs;
