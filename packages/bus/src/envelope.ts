@@ -132,8 +132,9 @@ function fromWallClock(zone: string, wallMs: number): number {
 /**
  * A compact timestamp as an instant. The generated pattern's `YYYY` is the week-based year: in the
  * last days of December it already names the next year (and, in ISO-week locales, the first days
- * of January the previous one). Such a date is read with the calendar year that puts it nearest
- * to `now` (the time it is received): an event is never stamped a year off.
+ * of January the previous one). Such a date, when the other calendar year puts it within a month
+ * of `now` (the time it is received) and nearer to it, is read with that year: a fresh event is
+ * never stamped a year off, and an old one (a replay) keeps the year it says.
  */
 function compactInstant(match: RegExpExecArray, zone: string, now: number): number {
   const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -142,8 +143,13 @@ function compactInstant(match: RegExpExecArray, zone: string, now: number): numb
   const weekYearDrift = (mo === 12 && d >= 22) || (mo === 1 && d <= 7);
   if (!weekYearDrift) return read;
   const other = at(mo === 12 ? y - 1 : y + 1);
-  return Math.abs(other - now) < Math.abs(read - now) ? other : read;
+  // Only a fresh event is moved (within a few weeks of its arrival under the other year): an old
+  // one — a replay, a backlog — is read as it says.
+  const fresh = Math.abs(other - now) < WEEK_YEAR_WINDOW_MS;
+  return fresh && Math.abs(other - now) < Math.abs(read - now) ? other : read;
 }
+
+const WEEK_YEAR_WINDOW_MS = 31 * 24 * 3600_000;
 
 /**
  * Epoch ms from a number, a numeric string, "yyyyMMddHHmmss" (read in the zone of

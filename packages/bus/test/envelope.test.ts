@@ -74,6 +74,15 @@ describe('parseTimestamp: yyyyMMddHHmmss', () => {
     assert.equal(parseTimestamp('20261230100000', { now: Date.UTC(2027, 0, 3) }), Date.UTC(2026, 11, 30, 10));
     // Mid-year dates are never moved.
     assert.equal(parseTimestamp('20270615100000', { now }), Date.UTC(2027, 5, 15, 10));
+    // An old event (a replay, a backlog) keeps the year it says, even near the turn of a year.
+    assert.equal(
+      parseTimestamp('20240102024405', { now: Date.UTC(2026, 11, 1) }),
+      Date.UTC(2024, 0, 2, 2, 44, 5),
+    );
+    assert.equal(
+      parseTimestamp('20231230100000', { now: Date.UTC(2026, 11, 1) }),
+      Date.UTC(2023, 11, 30, 10),
+    );
   });
 
   it('reads epoch ms, numeric strings and ISO dates as before; anything else is 0', () => {
