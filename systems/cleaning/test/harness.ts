@@ -79,6 +79,8 @@ export async function cleaning(prefix: string) {
       const body = (await res.json()) as Json;
       assert.equal(res.status, 201, JSON.stringify(body));
       assert.ok(res.headers.get('location'));
+      // The answer is the request as accepted; an assignment may follow within milliseconds.
+      assert.equal(body.status, 'Requested');
       return body.id as number;
     },
     call: (id: number) => json('cleancall', `/cleancalls/${id}`),
