@@ -5,11 +5,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { type LoggerOptions, stdTimeFunctions } from 'pino';
+import type { LoggerOptions } from 'pino';
 import type { Registry } from 'prom-client';
 import { installErrorHandlers } from './error-handler.ts';
 import { createHealth, installHealth, type ReadyCheck } from './health.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, loggerFrom } from './logger.ts';
 import { installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
 import { requestLogger } from './request-logger.ts';
@@ -74,11 +74,7 @@ function loggerOption(opts: BuildAppOptions): Pick<FastifyServerOptions, 'logger
   if (typeof (opts.logger as FastifyBaseLogger).child === 'function') {
     return { loggerInstance: opts.logger as FastifyBaseLogger };
   }
-  return {
-    logger: {
-      base: { service: opts.name },
-      timestamp: stdTimeFunctions.isoTime,
-      ...(opts.logger as LoggerOptions),
-    },
-  };
+  // Options, not a logger: built here on the non-blocking sink, not on Fastify's default (pino's
+  // synchronous stdout, which can block the whole process on a full pipe).
+  return { loggerInstance: loggerFrom({ base: { service: opts.name }, ...(opts.logger as LoggerOptions) }) };
 }

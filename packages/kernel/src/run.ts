@@ -6,6 +6,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HealthControl } from './health.ts';
+import { killSelfAfter } from './last-resort.ts';
+import { guardStderr } from './log-destination.ts';
+import { watchSupervisor } from './supervisor-watch.ts';
 
 export interface Resource {
   name: string;
@@ -46,11 +49,14 @@ export interface RunningService {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** How long after the shutdown timeout the worker-thread backstop SIGKILLs the process. */
+const LAST_RESORT_MS = 2000;
 
 export async function runService(opts: RunServiceOptions): Promise<RunningService> {
   const { app, resources = [], shutdownTimeoutMs = 10_000 } = opts;
   const drainDelayMs = opts.drainDelayMs ?? drainDelayFromEnv();
   const log = app.log;
+  guardStderr();
 
   try {
     await app.listen({ host: opts.host, port: opts.port });
@@ -91,31 +97,42 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
     }
     failures.push(...(await closeResources(resources, log)));
     for (const s of SIGNALS) process.off(s, onSignal);
+    stopWatching();
     if (failures.length > 0) throw new AggregateError(failures, 'shutdown finished with errors');
     log.info('shut down');
   }
 
   let signalled = false;
+  /** A signal, or the supervising runner gone: the same bounded shutdown, then exit. */
+  function shutDownAndExit(reason: Record<string, unknown>): void {
+    signalled = true;
+    stopWatching();
+    log.info(reason, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error({ shutdownTimeoutMs }, 'shutdown timed out, exiting');
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    // Kept referenced on purpose: it must fire even if a close() hangs on a promise alone.
+    void timer;
+    // And if the main thread itself is stuck (so the timer cannot run), a worker ends the process.
+    killSelfAfter(shutdownTimeoutMs + LAST_RESORT_MS);
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  }
   function onSignal(signal: NodeJS.Signals): void {
     if (signalled) {
       // The operator insists: do not wait for stuck requests.
       log.error({ signal }, 'second signal during shutdown, exiting now');
       process.exit(1);
     }
-    signalled = true;
-    log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      log.error({ shutdownTimeoutMs }, 'shutdown timed out, exiting');
-      process.exit(1);
-    }, shutdownTimeoutMs);
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-    // Kept referenced on purpose: it must fire even if a close() hangs on a promise alone.
-    void timer;
+    shutDownAndExit({ signal });
   }
   for (const s of SIGNALS) process.on(s, onSignal);
+  const stopWatching = watchSupervisor((why) => {
+    if (!signalled) shutDownAndExit({ supervisor: why });
+  });
 
   return { address: url, port: address.port, stop };
 }
