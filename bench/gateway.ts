@@ -1,21 +1,48 @@
-// npm run bench:gateway — the same GET direct to a tiny upstream service vs through the gateway
-// (JWT verified on every request). Upstream, auth and gateway run as separate processes from esbuild
-// bundles (no tsx loader). autocannon, fixed concurrency. Last line: one JSON object.
-//   --seconds S       per measurement (default 5)
+// npm run bench:gateway — the same GET to a tiny upstream service, one after another in one run:
+// direct; through our gateway (JWT verified); through Spring Cloud Gateway (JWT verified against
+// the same auth service's JWKS, bench/peers/scg); through nginx (plain reverse proxy, no JWT: the
+// floor of one proxy hop). Same upstream route, same load generator (autocannon), same connection
+// count; each is warmed up under load the same way before it is measured. Upstream, auth and our
+// gateway run as separate processes from esbuild bundles (no tsx loader). A peer that cannot be
+// installed or built (bench/peers/build.sh) is skipped with a "skipped: …" line.
+// Last line: one JSON object.
+//   --seconds S       measured window per gateway (default 10)
+//   --warmup S        load before each measured window, for the JVM's JIT to settle (default 30)
 //   --connections N   (default 20)
+//   --gateways LIST   of direct,ours,scg,nginx (default all four)
+// BENCH_SCG_JAVA_OPTS adds JVM options (default: none, the JVM's defaults, as a user would run it);
+// GATEWAY_NODE_ARGS adds node options to our gateway (e.g. --cpu-prof).
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bundle } from '@bounded/bundle';
 import autocannon from 'autocannon';
+import {
+  type Peer,
+  type PeerName,
+  preparePeers,
+  startNginx,
+  startScg,
+  treeCpuMs,
+  treeRssMB,
+} from './peers/peers.ts';
 
 const { values: args } = parseArgs({
   options: {
     role: { type: 'string' },
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '30' },
     connections: { type: 'string', default: '20' },
+    gateways: { type: 'string', default: 'direct,ours,scg,nginx' },
   },
 });
+
+const AUDIENCE = 'flowerdelivery';
+const TARGETS = {
+  oursVsScgRps: 1.2,
+  oursRssVsScg: 1,
+  oursCpuMicrosPerRequest: 120,
+  oursAddedP50MsOneConnection: 0.5,
+};
 
 /** A tiny kernel service (the same stack real services use), logging at warn like the gateway. */
 async function upstreamProcess(): Promise<void> {
@@ -44,7 +71,7 @@ async function authProcess(): Promise<void> {
     aud: 'flowerdelivery',
     clientId: 'bench',
   });
-  process.send!({ address, token: access_token });
+  process.send!({ address, token: access_token, issuer: auth.issuer });
 }
 
 async function gatewayProcess(): Promise<void> {
@@ -57,6 +84,7 @@ async function gatewayProcess(): Promise<void> {
     targets: () => [target],
     jwks: new URL(`${authUrl}/.well-known/jwks.json`),
     authUrl,
+    issuer: process.env.BENCH_ISSUER,
     logger: { level: 'warn' },
   });
   await verifier.refresh();
@@ -100,29 +128,7 @@ function start<T>(role: string, env: Record<string, string> = {}): Promise<T> {
   });
 }
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime: clock ticks of 10 ms
-}
-
-/** CPU µs per request of each process during `run`: where the two cores went. */
-async function cpuPerRequest<T extends { requests: number }>(
-  processes: Record<string, number>,
-  run: () => Promise<T>,
-): Promise<T & { cpuPerRequestUs: Record<string, number> }> {
-  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)]));
-  const self = process.cpuUsage();
-  const result = await run();
-  const selfUs = process.cpuUsage(self);
-  const cpu: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(processes)) {
-    cpu[name] = Math.round(((cpuMs(pid) - before[name]) * 1000) / result.requests);
-  }
-  cpu.loadGenerator = Math.round((selfUs.user + selfUs.system) / result.requests);
-  return { ...result, cpuPerRequestUs: cpu };
-}
-
-async function measure(url: string, token: string | undefined, seconds: number) {
+async function load(url: string, token: string | undefined, seconds: number) {
   const result = await autocannon({
     url,
     connections: Number(args.connections),
@@ -140,52 +146,158 @@ async function measure(url: string, token: string | undefined, seconds: number) 
   };
 }
 
+interface Subject {
+  name: 'direct' | 'ours' | PeerName;
+  url: string;
+  /** The gateway process measured (the upstream's, for direct). */
+  pid: number;
+  /** Whether it verifies the JWT (nginx does not; direct sends none). */
+  jwt: boolean;
+}
+
+/**
+ * Warm-up under load, then the measured window: requests/s, latency, and the CPU (user+sys from
+ * /proc) the gateway process and the upstream spent per request; RSS after it; then latency one
+ * request at a time on one connection.
+ */
+async function measure(subject: Subject, upstreamPid: number, token: string) {
+  const url = `${subject.url}/orders/1`;
+  const bearer = subject.jwt ? token : undefined;
+  const seconds = Number(args.seconds);
+  if (subject.jwt) await expectRefused(url, token);
+  console.error(
+    `${subject.name}: warm-up ${args.warmup} s, then ${seconds} s at ${args.connections} connections…`,
+  );
+  await load(url, bearer, Number(args.warmup));
+  const before = { gateway: treeCpuMs(subject.pid), upstream: treeCpuMs(upstreamPid) };
+  const result = await load(url, bearer, seconds);
+  const perRequest = (ms: number) => Math.round((ms * 1000) / result.requests);
+  const gatewayCpu = perRequest(treeCpuMs(subject.pid) - before.gateway);
+  const upstreamCpu = perRequest(treeCpuMs(upstreamPid) - before.upstream);
+  const rssMB = treeRssMB(subject.pid);
+  await sequential(url, bearer, 500);
+  const oneConnection = await sequential(url, bearer, 3000);
+  console.error(`  ${result.rps} requests/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+  return {
+    rps: result.rps,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    requests: result.requests,
+    jwt: subject.jwt,
+    // Direct has no gateway process: its figures are the upstream's alone.
+    cpuMicrosPerRequest: subject.name === 'direct' ? null : gatewayCpu,
+    rssMB: subject.name === 'direct' ? null : rssMB,
+    upstreamCpuMicrosPerRequest: upstreamCpu,
+    oneConnection,
+  };
+}
+
+/** A gateway measured "with JWT" must really check it: no token, or a forged signature, is a 401. */
+async function expectRefused(url: string, token: string): Promise<void> {
+  const [header, payload, signature] = token.split('.');
+  const forged = `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+  for (const authorization of [undefined, `Bearer ${forged}`]) {
+    const res = await fetch(url, { headers: authorization ? { authorization } : {} });
+    await res.arrayBuffer();
+    if (res.status !== 401) throw new Error(`${url} answered ${res.status} to a missing or forged token`);
+  }
+}
+
+async function startPeer(name: PeerName, upstream: string, auth: string, issuer: string): Promise<Peer> {
+  if (name === 'nginx') return startNginx(upstream);
+  return startScg({
+    upstream,
+    jwks: `${auth}/.well-known/jwks.json`,
+    audience: AUDIENCE,
+    issuer,
+    javaOptions: process.env.BENCH_SCG_JAVA_OPTS?.split(' ').filter(Boolean),
+  });
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a == null || b == null ? null : Number((a / b).toFixed(3));
+
 async function main(): Promise<void> {
   bundled = await bundle(import.meta.filename, 'bench-gateway');
-  const seconds = Number(args.seconds);
+  const wanted = args.gateways!.split(',').filter(Boolean);
+  const peers = wanted.filter((g): g is PeerName => g === 'scg' || g === 'nginx');
+  const skipped = Object.fromEntries(preparePeers(peers));
+  const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  let peer: Peer | undefined;
   try {
-    const [{ address: upstream }, { address: auth, token }] = await Promise.all([
+    const [{ address: upstream }, { address: auth, token, issuer }] = await Promise.all([
       start<{ address: string }>('upstream'),
-      start<{ address: string; token: string }>('auth'),
+      start<{ address: string; token: string; issuer: string }>('auth'),
     ]);
     const { address: gateway } = await start<{ address: string }>('gateway', {
       BENCH_UPSTREAM: upstream,
       BENCH_AUTH: auth,
+      BENCH_ISSUER: issuer,
     });
-    console.error('warm-up…');
-    await measure(`${upstream}/orders/1`, undefined, 1);
-    await measure(`${gateway}/orders/1`, token, 1);
-    console.error(`direct: ${seconds} s at ${args.connections} connections…`);
     const [upstreamPid, , gatewayPid] = children.map((c) => c.pid!);
-    const direct = await cpuPerRequest({ upstream: upstreamPid }, () =>
-      measure(`${upstream}/orders/1`, undefined, seconds),
+    for (const name of wanted) {
+      if (name in skipped) continue;
+      if (name === 'direct') {
+        results.direct = await measure(
+          { name, url: upstream, pid: upstreamPid, jwt: false },
+          upstreamPid,
+          token,
+        );
+      } else if (name === 'ours') {
+        results.ours = await measure({ name, url: gateway, pid: gatewayPid, jwt: true }, upstreamPid, token);
+      } else if (name === 'scg' || name === 'nginx') {
+        // One peer at a time: a JVM idling beside another gateway's measurement would skew it.
+        peer = await startPeer(name, upstream, auth, issuer);
+        results[name] = await measure(
+          { name, url: peer.url, pid: peer.pid, jwt: name === 'scg' },
+          upstreamPid,
+          token,
+        );
+        await peer.stop();
+        peer = undefined;
+      } else {
+        throw new Error(`--gateways: unknown ${name} (direct, ours, scg or nginx)`);
+      }
+    }
+    const { direct, ours, scg } = results;
+    const added = (r: (typeof results)[string] | undefined) =>
+      r && direct ? Number((r.oneConnection.p50Ms - direct.oneConnection.p50Ms).toFixed(3)) : null;
+    const vsDirect = Object.fromEntries(
+      Object.entries(results)
+        .filter(([name]) => name !== 'direct')
+        .map(([name, r]) => [
+          name,
+          { rpsRatio: ratio(r.rps, direct?.rps), addedP50MsOneConnection: added(r) },
+        ]),
     );
-    console.error(`gateway: ${seconds} s…`);
-    const viaGateway = await cpuPerRequest({ gateway: gatewayPid, upstream: upstreamPid }, () =>
-      measure(`${gateway}/orders/1`, token, seconds),
-    );
-    console.error('one connection, 3000 sequential requests each…');
-    await sequential(`${gateway}/orders/1`, token, 500);
-    const directSeq = await sequential(`${upstream}/orders/1`, undefined, 3000);
-    const gatewaySeq = await sequential(`${gateway}/orders/1`, token, 3000);
+    const oursVsScgRps = ratio(ours?.rps, scg?.rps);
+    const oursRssVsScg = ratio(ours?.rssMB, scg?.rssMB);
+    const addedOurs = added(ours);
+    const oursCpu = ours?.cpuMicrosPerRequest;
     console.log(
       JSON.stringify({
         bench: 'gateway',
         connections: Number(args.connections),
-        seconds,
-        direct,
-        gateway: viaGateway,
-        throughputRatio: Number((viaGateway.rps / direct.rps).toFixed(3)),
-        addedP50Ms: Number((viaGateway.p50Ms - direct.p50Ms).toFixed(2)),
-        oneConnection: {
-          direct: directSeq,
-          gateway: gatewaySeq,
-          addedP50Ms: Number((gatewaySeq.p50Ms - directSeq.p50Ms).toFixed(3)),
+        seconds: Number(args.seconds),
+        warmupSeconds: Number(args.warmup),
+        gateways: results,
+        skipped,
+        vsDirect,
+        oursVsScgRps,
+        oursRssVsScg,
+        targets: TARGETS,
+        // null where a figure it needs was not measured (a peer skipped, or not asked for).
+        targetsMet: {
+          oursVsScgRps: oursVsScgRps === null ? null : oursVsScgRps >= TARGETS.oursVsScgRps,
+          oursRssVsScg: oursRssVsScg === null ? null : oursRssVsScg <= TARGETS.oursRssVsScg,
+          oursCpuMicrosPerRequest: oursCpu == null ? null : oursCpu <= TARGETS.oursCpuMicrosPerRequest,
+          oursAddedP50MsOneConnection:
+            addedOurs === null ? null : addedOurs < TARGETS.oursAddedP50MsOneConnection,
         },
-        targets: { throughputRatio: 0.6, addedP50Ms: 0.5 },
       }),
     );
   } finally {
+    await peer?.stop();
     for (const c of children) c.kill();
   }
 }
