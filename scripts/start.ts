@@ -3,7 +3,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { foregroundPrinter, launch, platformProcesses, type SystemMap } from '@bounded/runner';
+import {
+  foregroundPrinter,
+  launch,
+  platformProcesses,
+  type SystemMap,
+  stopWithStarter,
+} from '@bounded/runner';
 
 const root = join(import.meta.dirname, '..');
 const systemsDir = join(root, 'systems');
@@ -38,7 +44,8 @@ const controlPort = Number(env.BOUNDED_CONTROL_PORT ?? 8000);
 const started = Date.now();
 // The console's URL first: it answers as soon as the control endpoint listens, while the rest starts.
 console.log(`console  http://127.0.0.1:${controlPort}/`);
-const launched = await launch({
+// Installed before launching: a starter that goes away while the processes come up is noticed too.
+const launching = launch({
   systems,
   dataDir: env.DATA_DIR ?? join(root, 'data'),
   controlPort,
@@ -48,6 +55,11 @@ const launched = await launch({
   progress: (ready, total) => process.stderr.write(`\rstarting: ${ready}/${total} processes ready`),
   platform: platformProcesses({ authPort, devUsers: env.AUTH_DEV_USERS !== '0' }),
 });
+// Stops with whoever started it (npm, a terminal, a process manager), not only on its own signals.
+stopWithStarter(async () => (await launching).stop(), {
+  onStopping: (why) => process.stderr.write(`\nstopping every process (${why})…\n`),
+});
+const launched = await launching;
 process.stderr.write(
   `\rall ${launched.supervisor.status().length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n`,
 );
@@ -62,14 +74,3 @@ console.log(
 console.log(
   `console  ${launched.controlUrl}/   (system maps, live events, saga timelines, operations, actors)`,
 );
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    process.stderr.write('\nstopping every process…\n');
-    await launched.stop();
-    process.exit(0);
-  });
-}

@@ -137,7 +137,9 @@ export class Instance {
     const nodeArgs = process.env.BOUNDED_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     const child = spawn(process.execPath, [...nodeArgs, this.spec.bundle], {
       env: { ...process.env, ...this.spec.env, PORT: String(this.port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is never written to: it closes when this runner dies, however it died,
+      // and the process then stops by itself (see the kernel's supervisor-watch.ts).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -5,6 +5,7 @@ import { installConsole } from '@bounded/console';
 import { type CallTarget, callTargets } from './call-targets.ts';
 import { controlApp, type Gateway } from './control.ts';
 import type { LogSink } from './instance.ts';
+import { assertPortsFree, clearStale, removePidRecord, writePidRecord } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
 import { replicaPortRange, type SystemMap, servicePort } from './system-map.ts';
 
@@ -98,6 +99,17 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     }
   }
 
+  const dataDir = resolve(options.dataDir);
+  for (const left of await clearStale(dataDir)) {
+    options.sink(
+      'platform/runner',
+      1,
+      JSON.stringify({ level: 40, msg: `stopped left over: ${left}` }),
+      'stderr',
+    );
+  }
+  await assertPortsFree([options.controlPort, ...entries.map((e) => e.port)]);
+
   const control = controlApp(
     supervisor,
     () => gateways,
@@ -123,8 +135,10 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     : undefined;
   // Listening before bundling: the console answers (and shows the processes coming up) at once.
   await control.listen({ host: '127.0.0.1', port: options.controlPort });
+  let bundlesOf: string[] = [];
   try {
     const bundles = await Promise.all(entries.map((e) => bundle(e.entry, e.id.replace('/', '-'))));
+    bundlesOf = bundles;
     entries.forEach((e, i) => {
       supervisor.add({
         spec: { id: e.id, bundle: bundles[i], env: e.env },
@@ -138,10 +152,12 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     throw error;
   }
   publishTargets(supervisor, targetFiles);
+  recordPids(supervisor, dataDir, new Map(entries.map((e, i) => [e.id, bundlesOf[i]])));
   const stop = async () => {
     await browserConsole?.close();
     await supervisor.shutdown();
     await control.close();
+    removePidRecord(dataDir);
   };
   try {
     // Everything starts at once: services need neither auth nor the gateway to become ready,
@@ -158,6 +174,20 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     throw error;
   }
   return { supervisor, controlUrl, gateways, stop };
+}
+
+/** Keeps `<dataDir>/runner-pids.json` equal to the running processes (see pid-file.ts). */
+function recordPids(supervisor: Supervisor, dataDir: string, bundles: Map<string, string>): void {
+  const write = () =>
+    writePidRecord(
+      dataDir,
+      supervisor
+        .status()
+        .filter((i) => i.pid !== null)
+        .map((i) => ({ id: i.id, pid: i.pid!, port: i.port, bundle: bundles.get(i.id)! })),
+    );
+  write();
+  supervisor.onChange(write);
 }
 
 /**

@@ -16,7 +16,7 @@ const PER_REQUEST = new Set(['incoming request', 'request completed']);
 export function foregroundPrinter(
   options: { showRequests?: boolean; write?: (line: string) => void } = {},
 ): LogSink {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = options.write ?? writeStdout;
   const colorOf = new Map<string, number>();
   return (id, replica, line) => {
     if (!colorOf.has(id)) colorOf.set(id, COLORS[colorOf.size % COLORS.length]);
@@ -31,4 +31,10 @@ export function foregroundPrinter(
     }
     write(`\x1b[${colorOf.get(id)}m[${id}#${replica}]\x1b[0m ${text}`);
   };
+}
+
+/** A closed terminal or a dead npm (EPIPE, EIO) must not crash the runner: it still stops its processes. */
+function writeStdout(line: string): void {
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', () => {});
+  process.stdout.write(`${line}\n`);
 }
