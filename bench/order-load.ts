@@ -5,6 +5,11 @@
 //   --seconds S         per concurrency step (default 5)
 //   --concurrency a,b   steps (default 10,20,30,40,50,100)
 //   --replicas s=n,…    replicas of services for the run (default: one of each)
+//   --gateway LIST      routes measured, of direct,ours,scg,nginx (default direct,ours): scg is
+//                       Spring Cloud Gateway verifying the JWT, nginx a plain proxy (bench/peers),
+//                       each in front of the same order service; the result then gains `byGateway`
+//   --warmup S          with --gateway: load through each gateway route for S s before its steps
+//                       (default 30, for the JVM's JIT; its orders count as placed, not as measured)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { launch, platformProcesses } from '@bounded/runner';
 import autocannon from 'autocannon';
+import { type Peer, type PeerName, preparePeers, startNginx, startScg, treeCpuMs } from './peers/peers.ts';
 
 type LaunchedSystem = Parameters<typeof launch>[0]['systems'][number];
 
@@ -53,14 +59,37 @@ export interface OrderLoad {
 
 const TARGETS = { ordersPerSecond: 800, p99Ms: 100 };
 
+/** Each route's `via` in the steps (the first two as they always were). */
+const VIA = {
+  direct: 'order service (direct)',
+  ours: 'gateway + JWT',
+  scg: 'Spring Cloud Gateway + JWT',
+  nginx: 'nginx (no JWT)',
+} as const;
+
+interface Route {
+  gateway: keyof typeof VIA;
+  via: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+type Step = Awaited<ReturnType<typeof loadStep>> & { cpuPerOrderMs: Record<string, number> };
+
 export async function runOrderLoad(load: OrderLoad): Promise<void> {
   const { values: args } = parseArgs({
     options: {
       seconds: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '10,20,30,40,50,100' },
       replicas: { type: 'string', default: '' },
+      gateway: { type: 'string' },
+      warmup: { type: 'string', default: '30' },
     },
   });
+  const gateways = (args.gateway ?? 'direct,ours').split(',').filter(Boolean);
+  const unknown = gateways.filter((g) => !(g in VIA));
+  if (unknown.length > 0) throw new Error(`--gateway: unknown ${unknown} (direct, ours, scg or nginx)`);
+  const skipped = preparePeers(gateways.filter((g): g is PeerName => g === 'scg' || g === 'nginx'));
   const dataDir = mkdtempSync(join(tmpdir(), load.dataDirPrefix));
   const launched = await launch({
     systems: [load.system],
@@ -79,37 +108,35 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
       await launched.supervisor.scale(`${load.bench}/${service}`, Number(count));
     }
     const token = await customerToken(load);
-    const routes = [
-      { via: 'order service (direct)', url: load.orderUrl, headers: {} as Record<string, string> },
-      {
-        via: 'gateway + JWT',
-        url: `${load.gatewayUrl}${load.orderPath ?? '/orders'}`,
-        headers: { authorization: `Bearer ${token}` },
-      },
-    ];
+    const orderPath = load.orderPath ?? '/orders';
+    const bearer = { authorization: `Bearer ${token}` };
+    const routes = gateways
+      .filter((g) => !skipped.has(g as PeerName))
+      .map((g): Route => {
+        const gateway = g as Route['gateway'];
+        // nginx is the floor of a proxy hop: it checks no token, so it is sent none.
+        const headers = gateway === 'direct' || gateway === 'nginx' ? {} : bearer;
+        const url = gateway === 'direct' ? load.orderUrl : `${load.gatewayUrl}${orderPath}`;
+        return { gateway, via: VIA[gateway], url, headers };
+      });
     // Warm-up, not reported: the first measured step would otherwise pay for JIT and caches.
-    const warmup = await loadStep(load, routes[0], 10, 2);
+    const warmup = await loadStep(load, { via: VIA.direct, url: load.orderUrl, headers: {} }, 10, 2);
+    let warmedUp = warmup.created;
     const steps = [];
     for (const route of routes) {
-      for (const connections of args.concurrency!.split(',').map(Number)) {
-        // CPU each process spent per order created (ms): where the machine's two cores went.
-        // Per step: requests the breaker shed cost CPU but create no order.
-        await load.betweenSteps?.();
-        const before = cpuOf(launched.supervisor.status());
-        const step = await loadStep(load, route, connections, Number(args.seconds));
-        const after = cpuOf(launched.supervisor.status());
-        const cpuPerOrderMs = Object.fromEntries(
-          [...after].map(([name, ms]) => [
-            name,
-            Number(((ms - before.get(name)!) / step.created).toFixed(2)),
-          ]),
-        );
-        const totalMs = Object.values(cpuPerOrderMs).reduce((sum, ms) => sum + ms, 0);
-        steps.push({ ...step, cpuPerOrderMs: { total: Number(totalMs.toFixed(2)), ...cpuPerOrderMs } });
+      const peer = await startPeerFor(route, load, token);
+      if (peer) route.url = `${peer.url}${orderPath}`;
+      try {
+        if (args.gateway !== undefined && route.gateway !== 'direct') {
+          warmedUp += (await loadStep(load, route, 10, Number(args.warmup))).created;
+        }
+        steps.push(...(await routeSteps(load, route, launched.supervisor, peer, args)));
+      } finally {
+        await peer?.stop();
       }
     }
     const measured = steps.reduce((sum, step) => sum + step.created, 0);
-    const placed = warmup.created + measured;
+    const placed = warmedUp + measured;
     const convergedMs = await convergence(load, placed);
     // The best step is the fastest one within the latency target (the fastest of all when none is).
     const withinP99 = steps.filter((step) => step.p99Ms < TARGETS.p99Ms);
@@ -136,12 +163,98 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
         // and the read model converged within a second of the load ending.
         targetsMet:
           viaGateway.some((step) => step.ordersPerSecond >= TARGETS.ordersPerSecond) && convergedMs <= 1000,
+        ...(args.gateway === undefined ? {} : byGateway(routes, steps, skipped, Number(args.warmup))),
       }),
     );
   } finally {
     await launched.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Steps at each concurrency through one route, with the CPU each process spent per order. */
+async function routeSteps(
+  load: OrderLoad,
+  route: Route,
+  supervisor: Awaited<ReturnType<typeof launch>>['supervisor'],
+  peer: Peer | undefined,
+  args: { concurrency?: string; seconds?: string },
+): Promise<Step[]> {
+  const steps: Step[] = [];
+  for (const connections of args.concurrency!.split(',').map(Number)) {
+    // CPU each process spent per order created (ms): where the machine's two cores went.
+    // Per step: requests the breaker shed cost CPU but create no order.
+    await load.betweenSteps?.();
+    const before = cpuOf(supervisor.status());
+    const peerBefore = peer ? treeCpuMs(peer.pid) : 0;
+    const step = await loadStep(load, route, connections, Number(args.seconds));
+    const after = cpuOf(supervisor.status());
+    // A peer gateway is not the runner's: its process (nginx's worker with it) is counted apart.
+    if (peer) {
+      before.set(peer.name, peerBefore);
+      after.set(peer.name, treeCpuMs(peer.pid));
+    }
+    const cpuPerOrderMs = Object.fromEntries(
+      [...after].map(([name, ms]) => [name, Number(((ms - before.get(name)!) / step.created).toFixed(2))]),
+    );
+    const totalMs = Object.values(cpuPerOrderMs).reduce((sum, ms) => sum + ms, 0);
+    steps.push({ ...step, cpuPerOrderMs: { total: Number(totalMs.toFixed(2)), ...cpuPerOrderMs } });
+  }
+  return steps;
+}
+
+/** Spring Cloud Gateway or nginx in front of the same order service, when the route asks for one. */
+async function startPeerFor(route: Route, load: OrderLoad, token: string): Promise<Peer | undefined> {
+  const upstream = new URL(load.orderUrl).origin;
+  if (route.gateway === 'nginx') return startNginx(upstream);
+  if (route.gateway !== 'scg') return undefined;
+  // The same checks as ours: the token's issuer, the system as its one audience.
+  const { iss } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { iss: string };
+  return startScg({
+    upstream,
+    path: load.orderPath ?? '/orders',
+    jwks: `http://127.0.0.1:${load.authPort}/.well-known/jwks.json`,
+    audience: load.bench,
+    issuer: iss,
+    javaOptions: process.env.BENCH_SCG_JAVA_OPTS?.split(' ').filter(Boolean),
+  });
+}
+
+/**
+ * Each gateway's best step within the p99 target beside direct's: the gateway's share of an
+ * order's cost is what a user weighs when choosing one.
+ */
+function byGateway(routes: Route[], steps: Step[], skipped: Map<PeerName, string>, warmupSeconds: number) {
+  const bestOf = (via: string) =>
+    steps
+      .filter((step) => step.via === via && step.p99Ms < TARGETS.p99Ms)
+      .reduce<Step | undefined>((a, b) => (a && a.ordersPerSecond >= b.ordersPerSecond ? a : b), undefined);
+  const direct = bestOf(VIA.direct);
+  const gateways = Object.fromEntries(
+    routes.map((route) => {
+      const best = bestOf(route.via);
+      const gatewayCpu = best?.cpuPerOrderMs[route.gateway === 'ours' ? 'gateway' : route.gateway];
+      return [
+        route.gateway,
+        best
+          ? {
+              connections: best.connections,
+              ordersPerSecond: best.ordersPerSecond,
+              p99Ms: best.p99Ms,
+              vsDirect: direct ? Number((best.ordersPerSecond / direct.ordersPerSecond).toFixed(3)) : null,
+              gatewayCpuPerOrderMs: route.gateway === 'direct' ? null : (gatewayCpu ?? null),
+              totalCpuPerOrderMs: best.cpuPerOrderMs.total,
+            }
+          : null, // no step within the p99 target
+      ];
+    }),
+  );
+  return {
+    byGateway: gateways,
+    gatewayWarmupSeconds: warmupSeconds,
+    gatewaysSkipped: Object.fromEntries(skipped),
+    gatewayTargets: { oursVsDirect: 0.9 },
+  };
 }
 
 /** CPU ms used so far by each process of the system, by service name. */

@@ -60,8 +60,10 @@ export async function freeLoopbackPort(): Promise<number> {
 }
 
 export interface ScgOptions {
-  /** Where /orders/** goes, e.g. http://127.0.0.1:8501 */
+  /** Where the route goes, e.g. http://127.0.0.1:8501 */
   upstream: string;
+  /** The route's path prefix (default /orders): it and everything under it go upstream. */
+  path?: string;
   /** The auth service's JWKS URL. */
   jwks: string;
   /** The one audience accepted (the system's name). */
@@ -86,6 +88,7 @@ export async function startScg(opts: ScgOptions): Promise<Peer> {
       `--bench.jwks=${opts.jwks}`,
       `--bench.audience=${opts.audience}`,
       `--bench.issuer=${opts.issuer}`,
+      `--bench.path=${opts.path ?? '/orders'}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
