@@ -1,0 +1,48 @@
+/**
+ * The short chaos run every system's test suite makes (systems/<system>/test/chaos.test.ts): a
+ * few seconds of clients and kills on a port block of the test's own, then every invariant must
+ * hold. `known` names violations already reported and not yet fixed, matched by their text: they
+ * are printed as diagnostics, never hidden, and everything else fails the test.
+ */
+import assert from 'node:assert/strict';
+import type { SystemMap } from '@bounded/runner';
+import { type ChaosRun, runChaos } from './run.ts';
+import type { ChaosScenario } from './scenario.ts';
+
+export interface ShortRun {
+  readonly system: SystemMap;
+  readonly scenario: ChaosScenario;
+  readonly basePort: number;
+  readonly seconds?: number;
+  readonly killEvery?: number;
+  readonly known?: readonly RegExp[];
+}
+
+export function shortChaosRun(options: ShortRun): Promise<ChaosRun> {
+  return runChaos({
+    system: options.system,
+    scenario: options.scenario,
+    seconds: options.seconds ?? 12,
+    killEvery: options.killEvery ?? 2,
+    basePort: options.basePort,
+    clients: 3,
+    settleSeconds: 60,
+    keepData: true,
+  });
+}
+
+/** Asserts a run found nothing but the known; answers the known violations it did see. */
+export function assertClean(run: ChaosRun, known: readonly RegExp[] = []): string[] {
+  const { result } = run;
+  const json = JSON.stringify(result);
+  assert.ok(result.kills > 0, `no instance was killed: ${json}`);
+  assert.ok(result.accepted > 0, `no command was accepted: ${json}`);
+  const seen = run.violations.filter((v) => known.some((k) => k.test(v)));
+  const unknown = run.violations.filter((v) => !seen.includes(v));
+  assert.deepEqual(unknown, [], `violations: ${json}`);
+  if (seen.length === 0) {
+    assert.equal(result.lost + result.doubled + result.parked + result.sagasHalfDone, 0, json);
+    assert.ok(result.viewsConverged && result.convergeMs !== null, json);
+  }
+  return seen;
+}
