@@ -1,0 +1,33 @@
+/**
+ * malltail under chaos, briefly: real processes on ports 39500… (auth and control on free ports),
+ * customers and the shop owner sending commands through the gateway while instances are killed
+ * with SIGKILL; then every invariant of systems/malltail/chaos.ts must hold.
+ */
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { ChaosRun } from '../../../scripts/chaos/run.ts';
+import { assertClean, shortChaosRun } from '../../../scripts/chaos/testing.ts';
+import { chaos } from '../chaos.ts';
+import { system } from '../system.ts';
+
+/**
+ * Reported, not yet fixed (the same as flowerdelivery's, in service-kit's placePaidOrder): the
+ * order service killed while its payment call is in flight leaves a Paid payment whose order was
+ * never saved, and nothing refunds it.
+ */
+const KNOWN = [/was never saved \(no refund\)/, /statusViews has a row for order \d+, which does not exist/];
+
+describe('malltail under chaos (kill -9 of random instances)', { timeout: 240_000 }, () => {
+  let run: ChaosRun;
+  before(async () => {
+    run = await shortChaosRun({ system, scenario: chaos, basePort: 39500 });
+  });
+  after(() => {
+    if (run) rmSync(run.dataDir, { recursive: true, force: true });
+  });
+
+  it('loses nothing, doubles nothing, parks nothing; statusViews equals its sources', (t) => {
+    for (const seen of assertClean(run, KNOWN)) t.diagnostic(`known finding: ${seen}`);
+    t.diagnostic(JSON.stringify(run.result));
+  });
+});
