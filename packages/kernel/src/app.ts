@@ -9,6 +9,7 @@ import type { LoggerOptions } from 'pino';
 import type { Registry } from 'prom-client';
 import { installErrorHandlers } from './error-handler.ts';
 import { createHealth, installHealth, type ReadyCheck } from './health.ts';
+import { installLoadShedding } from './load-shedding.ts';
 import { createLogger, loggerFrom } from './logger.ts';
 import { installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
@@ -35,6 +36,8 @@ export interface BuildAppOptions {
   registry?: Registry;
   /** Fastify's bodyLimit in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Past this many requests at once, 503 + Retry-After (see load-shedding.ts); 0 = no bound. */
+  maxInFlight?: number;
 }
 
 export function buildApp(opts: BuildAppOptions): App {
@@ -62,6 +65,8 @@ export function buildApp(opts: BuildAppOptions): App {
   });
 
   installErrorHandlers(app);
+  // First of the request hooks: a refused request costs no more work than its refusal.
+  installLoadShedding(app, { maxInFlight: opts.maxInFlight });
   installHealth(app, createHealth(opts.ready));
   installMetrics(app, opts.registry);
   installOpenApi(app, opts.name);

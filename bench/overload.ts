@@ -1,0 +1,286 @@
+// npm run bench:overload — flowerdelivery under the runner, driven through its gateway at twice
+// its measured capacity: refusals must be fast 503s with Retry-After (p99 under 50 ms), every
+// process's memory flat (RSS growth under 10 % from the first to the last ten seconds), nothing
+// crashed, and normal latency back within 5 s once the load drops. Last line: one JSON object.
+//   --seconds S        length of the overload (default 60)
+//   --probe-seconds S  length of the capacity measurement (default 5)
+//   --base-port P      the system's port block (default 8600: off the systems' own blocks)
+// The load is open-loop (requests sent on a clock, whatever the answers), as real clients are:
+// a closed loop would slow down with the server and never overload it.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { launch, platformProcesses } from '@bounded/runner';
+import { freePort } from '@bounded/service-kit/testing';
+import autocannon from 'autocannon';
+import { system as full } from '../systems/flowerdelivery/system.ts';
+
+const TARGETS = { refusalP99Ms: 50, rssGrowthPct: 10, recoveryMs: 5000 };
+/** Sockets the load generator keeps open at most; a request with none free is counted as not sent. */
+const CLIENT_SOCKETS = 1024;
+const ORDER = {
+  storeName: 'KJSHOP',
+  itemName: '장미 한바구니',
+  qty: 1,
+  itemPrice: 50000,
+  userName: 'customer1',
+};
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    'probe-seconds': { type: 'string', default: '5' },
+    'base-port': { type: 'string', default: '8600' },
+  },
+});
+const seconds = Number(args.seconds);
+const probeSeconds = Number(args['probe-seconds']);
+const system = { ...full, basePort: Number(args['base-port']) };
+const gateway = `http://127.0.0.1:${system.basePort}`;
+const authPort = await freePort();
+const dataDir = mkdtempSync(join(tmpdir(), 'bounded-bench-overload-'));
+
+const launched = await launch({
+  systems: [system],
+  platform: platformProcesses({ authPort }),
+  dataDir,
+  controlPort: await freePort(),
+  logLevel: 'warn',
+  sink: (id, replica, line, stream) =>
+    stream === 'stderr' && process.stderr.write(`[${id}#${replica}] ${line}\n`),
+});
+try {
+  const token = await customerToken();
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  await closedLoop(headers, 20, 3); // warm-up: JIT, caches, pools
+  // Fewer connections than any process lets in at once: a closed loop that met refusals would spin
+  // on them and measure refusals, not capacity.
+  const capacity = await closedLoop(headers, 32, probeSeconds);
+  const normalRate = Math.max(10, Math.round(capacity / 2));
+  const baseline = summary(await openLoop(headers, normalRate, 3));
+  const before = processes();
+  const rss = new Map<string, number[]>();
+  const sampler = setInterval(() => sampleRss(rss), 1000);
+  console.error(`overload: ${2 * capacity} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
+  const overload = await openLoop(headers, 2 * capacity, seconds);
+  clearInterval(sampler);
+  const overloadEnd = performance.now();
+  const after = normalRate;
+  const recovery = await openLoop(headers, after, 8);
+  const result = report({ capacity, baseline, overload, recovery, overloadEnd, rss, before });
+  console.log(JSON.stringify(result));
+} finally {
+  await launched.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Sample {
+  /** performance.now() when sent. */
+  readonly at: number;
+  readonly ms: number;
+  /** HTTP status, 0 for a connection error, -1 when no socket was free (not sent). */
+  readonly status: number;
+  readonly retryAfter: boolean;
+}
+
+/** Capacity: orders/s a closed loop of `connections` gets (2xx only), through the gateway. */
+async function closedLoop(headers: Record<string, string>, connections: number, duration: number) {
+  const result = await autocannon({
+    url: `${gateway}/orders`,
+    method: 'POST',
+    connections,
+    duration,
+    headers,
+    body: JSON.stringify(ORDER),
+  });
+  return Math.round(result['2xx'] / duration);
+}
+
+/** `rate` requests a second for `duration` s, sent on a clock; every answer timed. */
+async function openLoop(headers: Record<string, string>, rate: number, duration: number): Promise<Sample[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENT_SOCKETS });
+  const body = JSON.stringify(ORDER);
+  const samples: Sample[] = [];
+  const pending: Promise<void>[] = [];
+  let inFlight = 0;
+  const start = performance.now();
+  let sent = 0;
+  while (performance.now() - start < duration * 1000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    for (; sent < due; sent++) {
+      if (inFlight >= CLIENT_SOCKETS) {
+        samples.push({ at: performance.now(), ms: 0, status: -1, retryAfter: false });
+        continue;
+      }
+      inFlight++;
+      pending.push(
+        post(agent, headers, body).then((s) => {
+          inFlight--;
+          samples.push(s);
+        }),
+      );
+    }
+    await sleep(5);
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return samples;
+}
+
+function post(agent: http.Agent, headers: Record<string, string>, body: string): Promise<Sample> {
+  const at = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(
+      `${gateway}/orders`,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            at,
+            ms: performance.now() - at,
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers['retry-after'] !== undefined,
+          }),
+        );
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({ at, ms: performance.now() - at, status: 0, retryAfter: false }));
+    req.end(body);
+  });
+}
+
+function summary(samples: readonly Sample[]) {
+  const ok = samples.filter((s) => s.status >= 200 && s.status < 300);
+  const refused = samples.filter((s) => s.status === 503);
+  return {
+    sent: samples.filter((s) => s.status !== -1).length,
+    notSent: samples.filter((s) => s.status === -1).length,
+    accepted: ok.length,
+    refused: refused.length,
+    refusedWithRetryAfter: refused.filter((s) => s.retryAfter).length,
+    other: samples.filter((s) => s.status > 0 && s.status !== 503 && (s.status < 200 || s.status >= 300))
+      .length,
+    connectionErrors: samples.filter((s) => s.status === 0).length,
+    acceptedP50Ms: percentile(ok, 50),
+    acceptedP99Ms: percentile(ok, 99),
+    refusalP50Ms: percentile(refused, 50),
+    refusalP99Ms: percentile(refused, 99),
+  };
+}
+
+function percentile(samples: readonly Sample[], p: number): number | null {
+  if (samples.length === 0) return null;
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1));
+}
+
+/**
+ * Ms from the end of the overload until the 250 ms windows of normal load have a p99 within
+ * twice the baseline's (plus 5 ms for a quiet machine's jitter) and no refusal, for good.
+ */
+function recoveryMs(samples: readonly Sample[], overloadEnd: number, baselineP99: number): number | null {
+  const limit = 2 * baselineP99 + 5;
+  const windows = new Map<number, Sample[]>();
+  for (const s of samples) {
+    const w = Math.floor((s.at - overloadEnd) / 250);
+    windows.set(w, [...(windows.get(w) ?? []), s]);
+  }
+  const ordered = [...windows.entries()].sort(([a], [b]) => a - b);
+  let recoveredAt: number | null = null;
+  for (const [w, ws] of ordered) {
+    const good = ws.every((s) => s.status >= 200 && s.status < 300) && (percentile(ws, 99) ?? 0) <= limit;
+    if (!good) recoveredAt = null;
+    else recoveredAt ??= w * 250;
+  }
+  return recoveredAt === null ? null : Math.max(0, recoveredAt);
+}
+
+function processes(): Map<string, { pid: number; restarts: number }> {
+  return new Map(
+    launched.supervisor
+      .status()
+      .map((i) => [`${i.id}#${i.replica}`, { pid: i.pid ?? 0, restarts: i.restarts }]),
+  );
+}
+
+function sampleRss(rss: Map<string, number[]>): void {
+  for (const [name, { pid }] of processes()) {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      rss.set(name, [...(rss.get(name) ?? []), kb / 1024]);
+    } catch {
+      // gone between status() and the read: counted as a crash below
+    }
+  }
+}
+
+function report(r: {
+  capacity: number;
+  baseline: ReturnType<typeof summary>;
+  overload: Sample[];
+  recovery: Sample[];
+  overloadEnd: number;
+  rss: Map<string, number[]>;
+  before: Map<string, { pid: number; restarts: number }>;
+}) {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rssMb = Object.fromEntries(
+    [...r.rss].map(([name, mbs]) => {
+      const first = mean(mbs.slice(0, 10));
+      const last = mean(mbs.slice(-10));
+      return [name, { firstMb: Math.round(first), lastMb: Math.round(last), growthPct: pct(first, last) }];
+    }),
+  );
+  const maxRssGrowthPct = Math.max(...Object.values(rssMb).map((x) => x.growthPct));
+  const now = processes();
+  const crashes = [...r.before]
+    .filter(([name, p]) => now.get(name)?.pid !== p.pid || now.get(name)!.restarts !== p.restarts)
+    .map(([name]) => name);
+  const overload = summary(r.overload);
+  const recovered = recoveryMs(r.recovery, r.overloadEnd, r.baseline.acceptedP99Ms ?? 0);
+  return {
+    bench: 'overload',
+    system: system.name,
+    capacityPerSecond: r.capacity,
+    offeredPerSecond: 2 * r.capacity,
+    seconds,
+    baseline: { p50Ms: r.baseline.acceptedP50Ms, p99Ms: r.baseline.acceptedP99Ms },
+    overload,
+    rssMb,
+    maxRssGrowthPct,
+    crashed: crashes,
+    recoveryMs: recovered,
+    targets: TARGETS,
+    targetsMet:
+      overload.refused > 0 &&
+      overload.refusedWithRetryAfter === overload.refused &&
+      (overload.refusalP99Ms ?? Infinity) < TARGETS.refusalP99Ms &&
+      maxRssGrowthPct < TARGETS.rssGrowthPct &&
+      crashes.length === 0 &&
+      recovered !== null &&
+      recovered <= TARGETS.recoveryMs,
+  };
+}
+
+function pct(first: number, last: number): number {
+  return Number((((last - first) / first) * 100).toFixed(1));
+}
+
+async function customerToken(): Promise<string> {
+  const response = await fetch(`${gateway}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('bounded-web:dev-secret').toString('base64')}` },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      username: 'customer1',
+      password: 'customer1',
+      audience: system.name,
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
