@@ -140,6 +140,10 @@ export class Instance {
       // The IPC channel is never written to: it closes when this runner dies, however it died,
       // and the process then stops by itself (see the kernel's supervisor-watch.ts).
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // A process group of its own: Ctrl-C in the terminal (SIGINT to the whole foreground group)
+      // reaches the runner only, which stops each process once, in order; a process signalled by
+      // both would take the runner's SIGTERM as a second signal and exit without draining.
+      detached: true,
     });
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
