@@ -9,7 +9,10 @@
 //   --seconds S       measured window per gateway (default 10)
 //   --warmup S        load before each measured window, for the JVM's JIT to settle (default 30)
 //   --connections N   (default 20)
-//   --gateways LIST   of direct,ours,scg,nginx (default all four)
+//   --gateways LIST   of direct,ours,ours-uncached,scg,nginx (default all five); ours-uncached is
+//                     ours with its verified-token cache off (a signature check on every request,
+//                     as Spring's JWT decoder does)
+//   --alg ES256|RS256 how the auth service signs the token (default ES256, as it does by default)
 // BENCH_SCG_JAVA_OPTS adds JVM options (default: none, the JVM's defaults, as a user would run it);
 // GATEWAY_NODE_ARGS adds node options to our gateway (e.g. --cpu-prof).
 import { type ChildProcess, fork } from 'node:child_process';
@@ -20,6 +23,7 @@ import {
   type Peer,
   type PeerName,
   preparePeers,
+  scgJava,
   startNginx,
   startScg,
   treeCpuMs,
@@ -32,7 +36,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '30' },
     connections: { type: 'string', default: '20' },
-    gateways: { type: 'string', default: 'direct,ours,scg,nginx' },
+    gateways: { type: 'string', default: 'direct,ours,ours-uncached,scg,nginx' },
+    alg: { type: 'string', default: 'ES256' },
   },
 });
 
@@ -61,6 +66,7 @@ async function authProcess(): Promise<void> {
   const { buildDirectory, createAuthService, devConfig } = await import('@bounded/auth');
   const auth = await createAuthService({
     directory: await buildDirectory(devConfig()),
+    alg: args.alg as 'ES256' | 'RS256',
     logger: { level: 'warn' },
   });
   const address = await auth.app.listen({ host: '127.0.0.1', port: 0 });
@@ -75,16 +81,21 @@ async function authProcess(): Promise<void> {
 }
 
 async function gatewayProcess(): Promise<void> {
-  const { createGateway } = await import('@bounded/gateway');
+  const { createGateway, createVerifier } = await import('@bounded/gateway');
   const target = process.env.BENCH_UPSTREAM!;
   const authUrl = process.env.BENCH_AUTH!;
+  const jwks = new URL(`${authUrl}/.well-known/jwks.json`);
+  const issuer = process.env.BENCH_ISSUER;
+  // ours-uncached: the signature checked on every request, the same work as Spring's decoder does.
+  const cacheSize = process.env.BENCH_TOKEN_CACHE === 'off' ? 0 : undefined;
   const { app, verifier } = createGateway({
     system: 'flowerdelivery',
     routes: [{ prefix: '/orders', service: 'order' }],
     targets: () => [target],
-    jwks: new URL(`${authUrl}/.well-known/jwks.json`),
+    jwks,
     authUrl,
-    issuer: process.env.BENCH_ISSUER,
+    issuer,
+    verifier: createVerifier({ jwks, audience: 'flowerdelivery', issuer, cacheSize }),
     logger: { level: 'warn' },
   });
   await verifier.refresh();
@@ -147,7 +158,7 @@ async function load(url: string, token: string | undefined, seconds: number) {
 }
 
 interface Subject {
-  name: 'direct' | 'ours' | PeerName;
+  name: 'direct' | 'ours' | 'ours-uncached' | PeerName;
   url: string;
   /** The gateway process measured (the upstream's, for direct). */
   pid: number;
@@ -203,9 +214,33 @@ async function expectRefused(url: string, token: string): Promise<void> {
   }
 }
 
-async function startPeer(name: PeerName, upstream: string, auth: string, issuer: string): Promise<Peer> {
+/** Our gateway (with or without its token cache), or a peer, in front of the upstream. */
+async function startSubject(
+  name: string,
+  upstream: string,
+  auth: string,
+  issuer: string,
+): Promise<Pick<Peer, 'url' | 'pid' | 'stop'>> {
+  if (name === 'ours' || name === 'ours-uncached') {
+    const { address } = await start<{ address: string }>('gateway', {
+      BENCH_UPSTREAM: upstream,
+      BENCH_AUTH: auth,
+      BENCH_ISSUER: issuer,
+      BENCH_TOKEN_CACHE: name === 'ours' ? 'on' : 'off',
+    });
+    const child = children.at(-1)!;
+    const stop = async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    };
+    return { url: address, pid: child.pid!, stop };
+  }
   if (name === 'nginx') return startNginx(upstream);
+  if (name !== 'scg')
+    throw new Error(`--gateways: unknown ${name} (direct, ours, ours-uncached, scg or nginx)`);
   return startScg({
+    java: scgJava().java,
     upstream,
     jwks: `${auth}/.well-known/jwks.json`,
     audience: AUDIENCE,
@@ -223,41 +258,26 @@ async function main(): Promise<void> {
   const peers = wanted.filter((g): g is PeerName => g === 'scg' || g === 'nginx');
   const skipped = Object.fromEntries(preparePeers(peers));
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-  let peer: Peer | undefined;
+  let peer: Pick<Peer, 'stop' | 'url' | 'pid'> | undefined;
   try {
     const [{ address: upstream }, { address: auth, token, issuer }] = await Promise.all([
       start<{ address: string }>('upstream'),
       start<{ address: string; token: string; issuer: string }>('auth'),
     ]);
-    const { address: gateway } = await start<{ address: string }>('gateway', {
-      BENCH_UPSTREAM: upstream,
-      BENCH_AUTH: auth,
-      BENCH_ISSUER: issuer,
-    });
-    const [upstreamPid, , gatewayPid] = children.map((c) => c.pid!);
+    const [upstreamPid] = children.map((c) => c.pid!);
     for (const name of wanted) {
       if (name in skipped) continue;
       if (name === 'direct') {
-        results.direct = await measure(
-          { name, url: upstream, pid: upstreamPid, jwt: false },
-          upstreamPid,
-          token,
-        );
-      } else if (name === 'ours') {
-        results.ours = await measure({ name, url: gateway, pid: gatewayPid, jwt: true }, upstreamPid, token);
-      } else if (name === 'scg' || name === 'nginx') {
-        // One peer at a time: a JVM idling beside another gateway's measurement would skew it.
-        peer = await startPeer(name, upstream, auth, issuer);
-        results[name] = await measure(
-          { name, url: peer.url, pid: peer.pid, jwt: name === 'scg' },
-          upstreamPid,
-          token,
-        );
-        await peer.stop();
-        peer = undefined;
-      } else {
-        throw new Error(`--gateways: unknown ${name} (direct, ours, scg or nginx)`);
+        const subject = { name, url: upstream, pid: upstreamPid, jwt: false } as const;
+        results.direct = await measure(subject, upstreamPid, token);
+        continue;
       }
+      // One gateway at a time: a JVM idling beside another gateway's measurement would skew it.
+      peer = await startSubject(name, upstream, auth, issuer);
+      const subject = { name: name as Subject['name'], url: peer.url, pid: peer.pid, jwt: name !== 'nginx' };
+      results[name] = await measure(subject, upstreamPid, token);
+      await peer.stop();
+      peer = undefined;
     }
     const { direct, ours, scg } = results;
     const added = (r: (typeof results)[string] | undefined) =>
@@ -280,6 +300,7 @@ async function main(): Promise<void> {
         connections: Number(args.connections),
         seconds: Number(args.seconds),
         warmupSeconds: Number(args.warmup),
+        ...('scg' in results ? { scgJava: scgJava().version } : {}),
         gateways: results,
         skipped,
         vsDirect,

@@ -17,7 +17,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { launch, platformProcesses } from '@bounded/runner';
 import autocannon from 'autocannon';
-import { type Peer, type PeerName, preparePeers, startNginx, startScg, treeCpuMs } from './peers/peers.ts';
+import {
+  type Peer,
+  type PeerName,
+  preparePeers,
+  scgJava,
+  startNginx,
+  startScg,
+  treeCpuMs,
+} from './peers/peers.ts';
 
 type LaunchedSystem = Parameters<typeof launch>[0]['systems'][number];
 
@@ -211,6 +219,7 @@ async function startPeerFor(route: Route, load: OrderLoad, token: string): Promi
   // The same checks as ours: the token's issuer, the system as its one audience.
   const { iss } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { iss: string };
   return startScg({
+    java: scgJava().java,
     upstream,
     path: load.orderPath ?? '/orders',
     jwks: `http://127.0.0.1:${load.authPort}/.well-known/jwks.json`,
@@ -252,6 +261,7 @@ function byGateway(routes: Route[], steps: Step[], skipped: Map<PeerName, string
   return {
     byGateway: gateways,
     gatewayWarmupSeconds: warmupSeconds,
+    ...(routes.some((r) => r.gateway === 'scg') ? { scgJava: scgJava().version } : {}),
     gatewaysSkipped: Object.fromEntries(skipped),
     gatewayTargets: { oursVsDirect: 0.9 },
   };

@@ -2,7 +2,7 @@
 // Spring Cloud Gateway (bench/peers/scg, JWT verified against our auth service's JWKS) and nginx
 // (a plain reverse proxy from nginx.conf.template, no JWT: the floor of one proxy hop).
 // bench/peers/build.sh installs or builds each when missing; one that cannot be had is skipped.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,17 @@ export interface Peer {
 
 const here = dirname(new URL(import.meta.url).pathname);
 const SCG_JAR = join(here, 'scg', 'target', 'scg-peer.jar');
+// SCG runs on the newest LTS where the machine has it (what a user would run in 2026, and kinder
+// to the peer: see bench/peers/README.md for 17 against 25); BENCH_SCG_JAVA names another java
+// binary. The jar itself is built for Java 17.
+const JAVA_25 = '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
+
+/** The java binary SCG runs on, and its version line (`openjdk version "25.0.3" …`). */
+export function scgJava(): { java: string; version: string } {
+  const java = process.env.BENCH_SCG_JAVA ?? (existsSync(JAVA_25) ? JAVA_25 : 'java');
+  const { stderr } = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  return { java, version: stderr.split('\n')[0] };
+}
 const running = new Set<ChildProcess>();
 // A bench that throws or is interrupted must not leave a JVM or an nginx holding a port.
 process.once('exit', () => {
@@ -70,6 +81,8 @@ export interface ScgOptions {
   audience: string;
   /** The `iss` every token must carry. */
   issuer: string;
+  /** The java binary (default: java on PATH). */
+  java?: string;
   /** Extra JVM options (BENCH_SCG_JAVA_OPTS), e.g. -Xmx256m. Default: the JVM's own defaults. */
   javaOptions?: string[];
 }
@@ -78,7 +91,7 @@ export async function startScg(opts: ScgOptions): Promise<Peer> {
   if (!existsSync(SCG_JAR)) throw new Error(`${SCG_JAR} is missing: run bash bench/peers/build.sh scg`);
   const port = await freeLoopbackPort();
   const child = spawn(
-    'java',
+    opts.java ?? 'java',
     [
       ...(opts.javaOptions ?? []),
       '-jar',
