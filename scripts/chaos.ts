@@ -58,8 +58,9 @@ const run = await runChaos({
   killEvery: number('kill-every'),
   clients: number('clients') || 1,
   seed: values.seed === undefined ? undefined : number('seed'),
-  // Away from the default ports (a developer's `npm start`) and from the tests' blocks.
-  basePort: values['base-port'] === undefined ? system.basePort + 40_000 : number('base-port'),
+  // Away from the default ports (a developer's `npm start`), the tests' blocks (29100…) and the
+  // ephemeral range (32768…) that free ports for auth and control are taken from.
+  basePort: values['base-port'] === undefined ? system.basePort + 16_000 : number('base-port'),
   settleSeconds: number('settle'),
   keepData: values['keep-data'],
   sink: values.logs ? (id, line) => process.stderr.write(`${id} ${line}\n`) : undefined,

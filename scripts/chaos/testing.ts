@@ -12,6 +12,10 @@ import type { ChaosScenario } from './scenario.ts';
 export interface ShortRun {
   readonly system: SystemMap;
   readonly scenario: ChaosScenario;
+  /**
+   * The system's block: 29100, 29200 … by its default block, below the ephemeral range (32768…)
+   * from which `freePort()` hands out ports, so no other test's free port can take one of ours.
+   */
   readonly basePort: number;
   readonly seconds?: number;
   readonly killEvery?: number;

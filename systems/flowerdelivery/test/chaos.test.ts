@@ -1,5 +1,5 @@
 /**
- * flowerdelivery under chaos, briefly: real processes on ports 39200… (auth and control on free
+ * flowerdelivery under chaos, briefly: real processes on ports 29200… (auth and control on free
  * ports), customers and the store sending commands through the gateway while instances are killed
  * with SIGKILL; then every invariant of systems/flowerdelivery/chaos.ts must hold. Then the
  * checker is shown to catch what it exists for: the run's databases are corrupted one way at a
@@ -45,7 +45,7 @@ describe('flowerdelivery under chaos (kill -9 of random instances)', { timeout: 
   };
 
   before(async () => {
-    run = await shortChaosRun({ system, scenario: chaos, basePort: 39200 });
+    run = await shortChaosRun({ system, scenario: chaos, basePort: 29200 });
   });
   after(() => {
     if (run) rmSync(run.dataDir, { recursive: true, force: true });

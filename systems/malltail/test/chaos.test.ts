@@ -1,5 +1,5 @@
 /**
- * malltail under chaos, briefly: real processes on ports 39500… (auth and control on free ports),
+ * malltail under chaos, briefly: real processes on ports 29500… (auth and control on free ports),
  * customers and the shop owner sending commands through the gateway while instances are killed
  * with SIGKILL; then every invariant of systems/malltail/chaos.ts must hold.
  */
@@ -20,7 +20,7 @@ const KNOWN = [/was never saved \(no refund\)/, /statusViews has a row for order
 describe('malltail under chaos (kill -9 of random instances)', { timeout: 240_000 }, () => {
   let run: ChaosRun;
   before(async () => {
-    run = await shortChaosRun({ system, scenario: chaos, basePort: 39500 });
+    run = await shortChaosRun({ system, scenario: chaos, basePort: 29500 });
   });
   after(() => {
     if (run) rmSync(run.dataDir, { recursive: true, force: true });
