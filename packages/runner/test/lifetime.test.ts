@@ -40,7 +40,14 @@ interface Runner {
 }
 
 async function startRunner(
-  options: { viaNpm?: boolean; dataDir?: string; ports?: number[] } = {},
+  options: {
+    viaNpm?: boolean;
+    dataDir?: string;
+    ports?: number[];
+    env?: Record<string, string>;
+    /** A process group of its own, as a shell runs a foreground job (Ctrl-C signals it whole). */
+    group?: boolean;
+  } = {},
 ): Promise<Runner> {
   const ports = options.ports ?? [await freePort(), await freePort()];
   const dataDir = options.dataDir ?? tempDir('bounded-life-');
@@ -49,6 +56,7 @@ async function startRunner(
     LIFE_PORTS: ports.join(','),
     LIFE_DATA_DIR: dataDir,
     LIFE_CONTROL_PORT: String(await freePort()),
+    ...options.env,
   };
   const proc = options.viaNpm
     ? spawn('npm', ['start', '--silent'], { cwd: npmProject(), env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -56,6 +64,7 @@ async function startRunner(
         cwd: repoRoot,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: options.group ?? false,
       });
   started.push(proc.pid!);
   const stderr: string[] = [];
@@ -100,6 +109,17 @@ describe('the runner and its processes live and die together (real processes)', 
     assert.notEqual(runner, npm.proc.pid, 'npm is a process of its own above the runner');
     npm.proc.kill('SIGTERM');
     await allGone([runner, ...services], npm.ports, npm);
+  });
+
+  it('Ctrl-C (SIGINT to the whole group): each service is stopped once, by the runner, and drains', async () => {
+    // A drain delay makes a shutdown last long enough for a second signal to land in it.
+    const runner = await startRunner({ group: true, env: { DRAIN_DELAY_MS: '800', LIFE_LOG_LEVEL: 'info' } });
+    const { services } = await runner.ready;
+    process.kill(-runner.proc.pid!, 'SIGINT');
+    await allGone([runner.proc.pid!, ...services], runner.ports, runner);
+    const logs = runner.stderr.join('\n');
+    assert.doesNotMatch(logs, /second signal/, 'a service was signalled twice');
+    assert.equal(logs.match(/"msg":"shut down"/g)?.length, 2, logs);
   });
 
   it('kill -9 of the runner: every service stops by itself and frees its port', async () => {
