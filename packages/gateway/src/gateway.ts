@@ -21,6 +21,7 @@ import { ADMIN_ROLE, USER_ID_HEADER, USER_NAME_HEADER, USER_ROLES_HEADER } from 
 import { createVerifier, type JwksSource, type JwtAlg, TokenError, type Verifier } from './jwt.ts';
 import { publicApi } from './openapi.ts';
 import { createRouteTable, isAllowed, type RouteConfig } from './routes.ts';
+import { createUpstreamLimit } from './upstream-limit.ts';
 import { createBalancer } from './upstreams.ts';
 
 export interface GatewayOptions {
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   ejectMs?: number;
   /** Connections per replica. Default 128. */
   connectionsPerTarget?: number;
+  /** Requests in progress to a service, per ready replica, past which 503 (default: connectionsPerTarget). */
+  maxInFlightPerReplica?: number;
   /** The gateway's public path prefix, sent as x-forwarded-prefix (default none). */
   publicPrefix?: string;
   /** Retry-After on 503s. Default 1. */
@@ -107,6 +110,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const timeoutMs = opts.upstreamTimeoutMs ?? 15_000;
   const retryAfter = opts.retryAfterSeconds ?? 1;
   const routes = createRouteTable(opts.routes);
+  // As many requests to a service as its pools have connections: none waits in a pool's queue.
+  const upstreamLimit = createUpstreamLimit({
+    perReplica: opts.maxInFlightPerReplica ?? opts.connectionsPerTarget ?? 128,
+    retryAfterSeconds: retryAfter,
+  });
   const balancer = createBalancer({
     timeoutMs,
     ejectMs: opts.ejectMs,
@@ -262,11 +270,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
       if (targets.length === 0) {
         throw new UnavailableError('GATEWAY.NO_REPLICA', `No ${route.service} replica is ready`, retryAfter);
       }
-      return forward(
-        request,
-        reply,
-        balancer.candidates(route.service, targets),
-        upstreamHeaders(request, identity, false),
+      return upstreamLimit.run(route.service, targets.length, request, reply, () =>
+        forward(
+          request,
+          reply,
+          balancer.candidates(route.service, targets),
+          upstreamHeaders(request, identity, false),
+        ),
       );
     });
   });

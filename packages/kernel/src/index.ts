@@ -23,6 +23,12 @@ export {
   UnavailableError,
 } from './errors.ts';
 export { createHealth, type HealthControl, type ReadyCheck } from './health.ts';
+export {
+  DEFAULT_MAX_IN_FLIGHT,
+  installLoadShedding,
+  type LoadSheddingOptions,
+  sendOverloaded,
+} from './load-shedding.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { openBus } from './open-bus.ts';
 export { ErrorSchema, withRefusals } from './openapi.ts';

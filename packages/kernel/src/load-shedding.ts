@@ -45,20 +45,31 @@ export function installLoadShedding(app: FastifyInstance, options: LoadSheddingO
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, retryAfter: string): void {
-  // Not logged per request: under overload that would be thousands of lines a second.
-  reply
+  sendOverloaded(
+    request,
+    reply,
+    'SERVICE.OVERLOADED',
+    'Too many requests in progress; retry after Retry-After seconds',
+    retryAfter,
+  );
+}
+
+/**
+ * A 503 + Retry-After in the one error shape, sent at once. Not logged: under overload that would
+ * be thousands of lines a second, each costing what the refusal saves.
+ */
+export function sendOverloaded(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: string,
+  message: string,
+  retryAfterSeconds: string | number,
+): FastifyReply {
+  return reply
     .code(503)
-    .header('retry-after', retryAfter)
+    .header('retry-after', String(retryAfterSeconds))
     .type('application/json; charset=utf-8')
-    .send(
-      JSON.stringify(
-        errorBody(request, {
-          status: 503,
-          code: 'SERVICE.OVERLOADED',
-          message: 'Too many requests in progress; retry after Retry-After seconds',
-        }),
-      ),
-    );
+    .send(JSON.stringify(errorBody(request, { status: 503, code, message })));
 }
 
 function exempt(url: string): boolean {
