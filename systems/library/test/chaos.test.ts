@@ -1,0 +1,33 @@
+/**
+ * library under chaos, briefly: real processes on ports 29400… (auth and control on free ports),
+ * members reserving, renting, returning and cancelling, staff adding books, through the gateway while instances are killed
+ * with SIGKILL; then every invariant of systems/library/chaos.ts must hold.
+ */
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { ChaosRun } from '../../../scripts/chaos/run.ts';
+import { assertClean, shortChaosRun } from '../../../scripts/chaos/testing.ts';
+import { chaos } from '../chaos.ts';
+import { system } from '../system.ts';
+
+/**
+ * Reported, not yet fixed (the same as flowerdelivery's, in service-kit's placePaidOrder): the
+ * rental service killed while its payment call is in flight leaves a Paid payment whose rental was
+ * never saved, and nothing refunds it.
+ */
+const KNOWN = [/was never saved \(no refund\)/, /mypage has a row for rental \d+, which does not exist/];
+
+describe('library under chaos (kill -9 of random instances)', { timeout: 240_000 }, () => {
+  let run: ChaosRun;
+  before(async () => {
+    run = await shortChaosRun({ system, scenario: chaos, basePort: 29400 });
+  });
+  after(() => {
+    if (run) rmSync(run.dataDir, { recursive: true, force: true });
+  });
+
+  it('loses nothing, doubles nothing, parks nothing; mypage equals its sources', (t) => {
+    for (const seen of assertClean(run, KNOWN)) t.diagnostic(`known finding: ${seen}`);
+    t.diagnostic(JSON.stringify(run.result));
+  });
+});
