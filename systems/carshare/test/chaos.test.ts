@@ -1,7 +1,7 @@
 /**
  * carshare under chaos, briefly: real processes on ports 29100… (auth and control on free ports),
- * customers renting and cancelling (the cancel saga) through the gateway while instances are killed
- * with SIGKILL; then every invariant of systems/carshare/chaos.ts must hold.
+ * customers renting and cancelling (the cancel saga) through the gateway while instances are
+ * killed with SIGKILL; then every invariant of systems/carshare/chaos.ts must hold.
  */
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * cleaning under chaos, briefly: real processes on ports 29300… (auth and control on free ports),
- * customers requesting and cancelling, cleaners completing through the gateway while instances are killed
- * with SIGKILL; then every invariant of systems/cleaning/chaos.ts must hold.
+ * customers requesting and cancelling and cleaners completing, through the gateway while
+ * instances are killed with SIGKILL; then every invariant of systems/cleaning/chaos.ts must hold.
  */
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

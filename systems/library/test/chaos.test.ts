@@ -1,7 +1,8 @@
 /**
  * library under chaos, briefly: real processes on ports 29400… (auth and control on free ports),
- * members reserving, renting, returning and cancelling, staff adding books, through the gateway while instances are killed
- * with SIGKILL; then every invariant of systems/library/chaos.ts must hold.
+ * members reserving, renting, returning and cancelling, and staff adding books, through the
+ * gateway while instances are killed with SIGKILL; then every invariant of
+ * systems/library/chaos.ts must hold.
  */
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
