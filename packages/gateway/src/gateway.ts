@@ -126,7 +126,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const authTargets = [opts.authUrl];
   const prefix = opts.publicPrefix?.replace(/\/+$/, '');
 
-  const app = buildApp({ name: 'gateway', logger: opts.logger, bodyLimit: opts.bodyLimit });
+  // Its /openapi.json is the system's public API (openapi.ts), not a document of its own routes.
+  const app = buildApp({ name: 'gateway', logger: opts.logger, bodyLimit: opts.bodyLimit, openApi: false });
   app.addHook('onClose', () => balancer.close());
   // The public API's document, open like the token endpoint (it says what needs a token).
   const api = publicApi({ system: opts.system, routes: opts.routes, targets: (s) => opts.targets(s) });

@@ -352,3 +352,15 @@ describe('key rotation', () => {
     assert.equal((await get('/orders/1', old)).statusCode, 200);
   });
 });
+
+// Last: building the document asks the upstreams for theirs (other suites count upstream calls).
+describe('the public API document', () => {
+  test('serves the system’s public API at /openapi.json without a token, not a document of its own routes', async () => {
+    const res = await get('/openapi.json');
+    assert.equal(res.statusCode, 200);
+    const doc = res.json();
+    assert.equal(doc.info.title, 'flowerdelivery (through its gateway)');
+    assert.ok(doc.paths['/oauth/token'], 'the token endpoint');
+    assert.equal(doc.paths['/{*}'], undefined, 'not the gateway’s catch-all route');
+  });
+});

@@ -38,6 +38,8 @@ export interface BuildAppOptions {
   bodyLimit?: number;
   /** Past this many requests at once, 503 + Retry-After (see load-shedding.ts); 0 = no bound. */
   maxInFlight?: number;
+  /** Serve `/openapi.json` made from the routes (default); false when the app serves its own. */
+  openApi?: boolean;
 }
 
 export function buildApp(opts: BuildAppOptions): App {
@@ -69,7 +71,7 @@ export function buildApp(opts: BuildAppOptions): App {
   installLoadShedding(app, { maxInFlight: opts.maxInFlight });
   installHealth(app, createHealth(opts.ready));
   installMetrics(app, opts.registry);
-  installOpenApi(app, opts.name);
+  if (opts.openApi !== false) installOpenApi(app, opts.name);
   return app;
 }
 

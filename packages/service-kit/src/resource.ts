@@ -60,6 +60,8 @@ export interface ResourceSpec<
   readonly serverOwned?: readonly O[];
   /** Stored, never answered (idempotency keys, tokens); server-owned too. */
   readonly hidden?: readonly H[];
+  /** Answered only to some callers (the service leaves them out for the others): optional in the answers' schema. */
+  readonly withheld?: readonly Keys<F>[];
   readonly unique?: readonly Keys<F>[];
   readonly indexes?: readonly Keys<F>[];
   /** Besides `id`, what `?sort=` may name; anything else is a 400. */
@@ -197,9 +199,12 @@ export function declareResource<
   });
   const visible = columns.filter((c) => !hidden.has(c.name));
   const Links = Type.Record(Type.String(), Type.Object({ href: Type.String() }));
+  const withheld = new Set<string>(spec.withheld ?? []);
   const resourceSchema = Type.Object({
     id: Type.Integer(),
-    ...Object.fromEntries(visible.map((c) => [c.name, c.schema])),
+    ...Object.fromEntries(
+      visible.map((c) => [c.name, withheld.has(c.name) ? Type.Optional(c.schema) : c.schema]),
+    ),
     _links: Links,
   });
   const collectionSchema = Type.Object({

@@ -202,7 +202,9 @@ export function resourceSuite(label: string, envOf: () => Promise<Record<string,
       assert.deepEqual(sent.required.sort(), ['insured', 'price', 'productId', 'qty']);
       assert.equal(sent.properties.status, undefined, 'server-owned fields are not in the create body');
       assert.ok(create.responses['400'] && create.responses['503']);
+      assert.ok(create.responses['201'], 'a command that declares no success answers 201 Created');
       assert.equal(body.paths['/health/ready'], undefined);
+      assert.equal(body.paths['/admin/parked'], undefined, 'operator endpoints are not the API');
     });
 
     it('refuses a second row with a unique value (the migration made the key)', async () => {

@@ -27,6 +27,8 @@ export const books = declareResource({
   }),
   // Staff send a title; who holds the book is decided by reservations only.
   serverOwned: ['bookStatus', 'memberId', 'rentalId'],
+  // Who holds a book is the staff's to see (http.ts leaves these out for members).
+  withheld: ['memberId', 'rentalId'],
   indexes: ['rentalId'],
   sortable: ['title', 'bookStatus'],
   filterable: ['bookStatus', 'memberId', 'rentalId'],
