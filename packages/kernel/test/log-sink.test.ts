@@ -135,3 +135,51 @@ describe('a service spawned with a supervisor channel', () => {
     }
   });
 });
+
+describe('a service whose supervisor is gone but its channel is held by another process', () => {
+  it('notices its parent changed and shuts down', async () => {
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'leaky-parent.ts')],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let pids: number[] = [];
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: parent.stdout! }).on('line', (l) => l.startsWith('pids ') && resolve(l));
+        parent.once('exit', () => reject(new Error('the parent exited early')));
+      });
+      pids = line.split(' ').slice(1).map(Number);
+      const [service, holder] = pids;
+      parent.kill('SIGKILL');
+      await once(parent, 'exit');
+      const deadline = Date.now() + EXIT_WAIT_MS;
+      while (alive(service) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(alive(service), false, 'the service outlived its parent');
+      assert.equal(alive(holder), true, 'the channel was still held open: only the parent watch could tell');
+    } finally {
+      for (const pid of pids) kill(pid);
+      parent.kill('SIGKILL');
+    }
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
