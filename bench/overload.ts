@@ -5,6 +5,8 @@
 //   --seconds S        length of the overload (default 60)
 //   --probe-seconds S  length of the capacity measurement (default 5)
 //   --base-port P      the system's port block (default 8600: off the systems' own blocks)
+//   --via LIST         what is overloaded, of gateway,direct (default both): through the gateway
+//                      with a token, or the order service itself (its own bound, no gateway)
 // The load is open-loop (requests sent on a clock, whatever the answers), as real clients are:
 // a closed loop would slow down with the server and never overload it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { launch, platformProcesses } from '@bounded/runner';
+import { launch, platformProcesses, servicePort } from '@bounded/runner';
 import { freePort } from '@bounded/service-kit/testing';
 import autocannon from 'autocannon';
 import { system as full } from '../systems/flowerdelivery/system.ts';
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '60' },
     'probe-seconds': { type: 'string', default: '5' },
     'base-port': { type: 'string', default: '8600' },
+    via: { type: 'string', default: 'gateway,direct' },
   },
 });
 const seconds = Number(args.seconds);
@@ -54,27 +57,56 @@ const launched = await launch({
 });
 try {
   const token = await customerToken();
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  await closedLoop(headers, 20, 3); // warm-up: JIT, caches, pools
-  // Fewer connections than any process lets in at once: a closed loop that met refusals would spin
-  // on them and measure refusals, not capacity.
-  const capacity = await closedLoop(headers, 32, probeSeconds);
-  const normalRate = Math.max(10, Math.round(capacity / 2));
-  const baseline = summary(await openLoop(headers, normalRate, 3));
-  const before = processes();
-  const rss = new Map<string, number[]>();
-  const sampler = setInterval(() => sampleRss(rss), 1000);
-  console.error(`overload: ${2 * capacity} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
-  const overload = await openLoop(headers, 2 * capacity, seconds);
-  clearInterval(sampler);
-  const overloadEnd = performance.now();
-  const after = normalRate;
-  const recovery = await openLoop(headers, after, 8);
-  const result = report({ capacity, baseline, overload, recovery, overloadEnd, rss, before });
-  console.log(JSON.stringify(result));
+  const routes = {
+    gateway: { url: `${gateway}/orders`, headers: { authorization: `Bearer ${token}` } },
+    direct: { url: `http://127.0.0.1:${servicePort(system, 'order')}/orders`, headers: {} },
+  };
+  const results: Record<string, ReturnType<typeof report>> = {};
+  for (const via of args.via!.split(',').filter(Boolean)) {
+    const route = routes[via as keyof typeof routes];
+    if (!route) throw new Error(`--via: unknown ${via} (gateway or direct)`);
+    results[via] = await overloadOf(via, {
+      ...route,
+      headers: { ...route.headers, 'content-type': 'application/json' },
+    });
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'overload',
+      system: system.name,
+      seconds,
+      ...results,
+      targets: TARGETS,
+      targetsMet: Object.values(results).every((r) => r.targetsMet),
+    }),
+  );
 } finally {
   await launched.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Route {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+}
+
+/** Capacity, then twice it for `seconds`, then half of it: what the refusals, memory and recovery were. */
+async function overloadOf(via: string, route: Route) {
+  await closedLoop(route, 20, 3); // warm-up: JIT, caches, pools
+  // Fewer connections than any process lets in at once: a closed loop that met refusals would spin
+  // on them and measure refusals, not capacity.
+  const capacity = await closedLoop(route, 32, probeSeconds);
+  const normalRate = Math.max(10, Math.round(capacity / 2));
+  const baseline = summary(await openLoop(route, normalRate, 3));
+  const before = processes();
+  const rss = new Map<string, number[]>();
+  const sampler = setInterval(() => sampleRss(rss), 1000);
+  console.error(`${via}: ${2 * capacity} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
+  const overload = await openLoop(route, 2 * capacity, seconds);
+  clearInterval(sampler);
+  const overloadEnd = performance.now();
+  const recovery = await openLoop(route, normalRate, 8);
+  return report({ capacity, baseline, overload, recovery, overloadEnd, rss, before });
 }
 
 interface Sample {
@@ -87,20 +119,20 @@ interface Sample {
 }
 
 /** Capacity: orders/s a closed loop of `connections` gets (2xx only), through the gateway. */
-async function closedLoop(headers: Record<string, string>, connections: number, duration: number) {
+async function closedLoop(route: Route, connections: number, duration: number) {
   const result = await autocannon({
-    url: `${gateway}/orders`,
+    url: route.url,
     method: 'POST',
     connections,
     duration,
-    headers,
+    headers: route.headers,
     body: JSON.stringify(ORDER),
   });
   return Math.round(result['2xx'] / duration);
 }
 
 /** `rate` requests a second for `duration` s, sent on a clock; every answer timed. */
-async function openLoop(headers: Record<string, string>, rate: number, duration: number): Promise<Sample[]> {
+async function openLoop(route: Route, rate: number, duration: number): Promise<Sample[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENT_SOCKETS });
   const body = JSON.stringify(ORDER);
   const samples: Sample[] = [];
@@ -117,7 +149,7 @@ async function openLoop(headers: Record<string, string>, rate: number, duration:
       }
       inFlight++;
       pending.push(
-        post(agent, headers, body).then((s) => {
+        post(agent, route, body).then((s) => {
           inFlight--;
           samples.push(s);
         }),
@@ -130,12 +162,12 @@ async function openLoop(headers: Record<string, string>, rate: number, duration:
   return samples;
 }
 
-function post(agent: http.Agent, headers: Record<string, string>, body: string): Promise<Sample> {
+function post(agent: http.Agent, route: Route, body: string): Promise<Sample> {
   const at = performance.now();
   return new Promise((resolve) => {
     const req = http.request(
-      `${gateway}/orders`,
-      { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      route.url,
+      { method: 'POST', agent, headers: { ...route.headers, 'content-length': Buffer.byteLength(body) } },
       (res) => {
         res.resume();
         res.on('end', () =>
@@ -244,18 +276,14 @@ function report(r: {
   const overload = summary(r.overload);
   const recovered = recoveryMs(r.recovery, r.overloadEnd, r.baseline.acceptedP99Ms ?? 0);
   return {
-    bench: 'overload',
-    system: system.name,
     capacityPerSecond: r.capacity,
     offeredPerSecond: 2 * r.capacity,
-    seconds,
     baseline: { p50Ms: r.baseline.acceptedP50Ms, p99Ms: r.baseline.acceptedP99Ms },
     overload,
     rssMb,
     maxRssGrowthPct,
     crashed: crashes,
     recoveryMs: recovered,
-    targets: TARGETS,
     targetsMet:
       overload.refused > 0 &&
       overload.refusedWithRetryAfter === overload.refused &&
