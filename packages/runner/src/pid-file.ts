@@ -58,7 +58,9 @@ export async function clearStale(dataDir: string): Promise<string[]> {
   const record = readRecord(dataDir);
   if (!record) return [];
   const { runner } = record;
-  if (runner.pid !== process.pid && runner.command && commandLineOf(runner.pid) === runner.command) {
+  // The same command line under the recorded pid: that runner still runs (this very process, too,
+  // if it launched on this data directory already). A reused pid runs something else.
+  if (runner.command && commandLineOf(runner.pid) === runner.command) {
     throw new RunnerBusyError(
       `another runner (pid ${runner.pid}) is running on ${dataDir}: stop it first (kill ${runner.pid})`,
     );

@@ -149,6 +149,20 @@ describe('the runner and its processes live and die together (real processes)', 
     await once(runner.proc, 'exit');
   });
 
+  it('a second start on the data directory of a running one is refused, leaving the first alone', async () => {
+    const first = await startRunner();
+    const { services } = await first.ready;
+    const second = await startRunner({ dataDir: first.dataDir });
+    await assert.rejects(second.ready, /exited before ready/);
+    assert.match(
+      second.stderr.join('\n'),
+      new RegExp(`another runner \\(pid ${first.proc.pid}\\) is running`),
+    );
+    assert.ok([first.proc.pid!, ...services].every(alive), 'the first runner and its services still run');
+    first.proc.kill('SIGTERM');
+    await allGone([first.proc.pid!, ...services], first.ports, first);
+  });
+
   it('a port held by some other program: the start is refused, naming the port', async () => {
     const port = await freePort();
     const holder = await listenOn(port);
