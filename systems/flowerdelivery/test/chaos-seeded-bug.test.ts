@@ -1,0 +1,67 @@
+/**
+ * The chaos check catches a real bug, not only a corrupted database: flowerdelivery runs with a
+ * delivery service whose Decorated policy throws for every fourth order (chaos-seeded-bug.ts), on
+ * ports 29600…, with the usual clients (less the cancels) and kills. The run must report those
+ * events parked and exactly those deliveries lost, and must not call the system converged.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runChaos } from '../../../scripts/chaos/run.ts';
+import type { ChaosScenario } from '../../../scripts/chaos/scenario.ts';
+import { chaos } from '../chaos.ts';
+import { system } from '../system.ts';
+
+const buggy = {
+  ...system,
+  services: system.services.map((s) =>
+    s.name === 'delivery' ? { ...s, entry: join(import.meta.dirname, 'chaos-seeded-bug.ts') } : s,
+  ),
+};
+
+/** The usual clients, except that nobody cancels: then every refused Decorated is a delivery lost. */
+const noCancels: ChaosScenario = {
+  ...chaos,
+  step: (client) =>
+    chaos.step({
+      ...client,
+      send: (command) =>
+        command.kind === 'cancel'
+          ? Promise.resolve({
+              ...command,
+              subject: command.subject,
+              status: 0,
+              verdict: 'refused',
+              body: undefined,
+            })
+          : client.send(command),
+    }),
+};
+
+describe('the chaos check on flowerdelivery with a planted bug', { timeout: 240_000 }, () => {
+  it('reports the parked events and the deliveries they lost', async () => {
+    const { result, violations } = await runChaos({
+      system: buggy,
+      scenario: noCancels,
+      seconds: 10,
+      killEvery: 3,
+      basePort: 29600,
+      clients: 3,
+      // It never becomes consistent: the time allowed is all it waits.
+      settleSeconds: 10,
+    });
+    const json = JSON.stringify(result);
+    assert.ok(result.parked > 0, `nothing parked: ${json}`);
+    assert.ok(
+      violations.some((v) => /^parked: delivery Decorated: .*planted bug/.test(v)),
+      json,
+    );
+    const lost = violations.map((v) => /^lost: order (\d+) is decorated but has no delivery/.exec(v)?.[1]);
+    assert.equal(lost.filter(Boolean).length, result.parked, `one delivery lost per event parked: ${json}`);
+    assert.ok(
+      lost.every((id) => !id || Number(id) % 4 === 0),
+      json,
+    );
+    assert.equal(result.convergeMs, null, json);
+  });
+});
