@@ -11,13 +11,15 @@ import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 
 /**
- * Reported, not yet fixed (the same as flowerdelivery's and malltail's, in service-kit's placePaidOrder): the
- * order service killed while its payment call is in flight leaves a Paid payment whose order was
- * never saved, and nothing refunds it.
+ * Reported, not yet fixed (the same as flowerdelivery's and malltail's, in service-kit's
+ * placePaidOrder): the order service killed while its payment call is in flight leaves an approved
+ * payment whose rental was never saved, and nothing refunds it. Here its Paid goes on to bring a
+ * car and offer a coupon, whose events the order service parks (it has no such rental).
  */
 const KNOWN = [
   /was never saved \(no refund\)/,
   /customerpages has a row for rental \d+, which does not exist/,
+  /^parked: order (Shipped|CouponOffered): Error: order \d+ not found \(yet\)/,
 ];
 
 describe('carshare under chaos (kill -9 of random instances)', { timeout: 240_000 }, () => {
