@@ -124,6 +124,11 @@ async function sequential(url: string, token: string | undefined, count: number)
   return { p50Ms: at(50), p99Ms: at(99) };
 }
 
+/** A role's process ends with the bench's, however the bench ended (its IPC channel closes). */
+function exitWithParent(): void {
+  process.once('disconnect', () => process.exit(0));
+}
+
 let bundled: string;
 const children: ChildProcess[] = [];
 
@@ -323,6 +328,7 @@ async function main(): Promise<void> {
   }
 }
 
+if (args.role) exitWithParent();
 if (args.role === 'upstream') await upstreamProcess();
 else if (args.role === 'auth') await authProcess();
 else if (args.role === 'gateway') await gatewayProcess();

@@ -34,10 +34,35 @@ export function scgJava(): { java: string; version: string } {
   return { java, version: stderr.split('\n')[0] };
 }
 const running = new Set<ChildProcess>();
+const folders = new Set<string>(); // nginx's, removed when it stops or the bench exits
 // A bench that throws or is interrupted must not leave a JVM or an nginx holding a port.
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+const killRunning = () => {
+  for (const child of running) {
+    // The whole tree: nginx's worker outlives a killed master.
+    for (const pid of child.pid === undefined ? [] : liveTree(child.pid).reverse()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+};
+process.once('exit', killRunning);
+let onSignals = false;
+
+/** Killed or interrupted, the bench would exit at once anyway: now its peers go with it. */
+function exitOnSignals(): void {
+  if (onSignals) return;
+  onSignals = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => process.exit(code)); // 'exit' kills the peers
+  }
+}
 
 /**
  * Runs build.sh for the peers asked for; returns why each one that cannot be had is skipped.
@@ -112,6 +137,7 @@ export async function startScg(opts: ScgOptions): Promise<Peer> {
 export async function startNginx(upstream: string): Promise<Peer> {
   const port = await freeLoopbackPort();
   const prefix = mkdtempSync(join(tmpdir(), 'bounded-nginx-'));
+  folders.add(prefix);
   mkdirSync(join(prefix, 'logs'));
   const conf = readFileSync(join(here, 'nginx.conf.template'), 'utf8')
     .replaceAll('{{PORT}}', String(port))
@@ -127,6 +153,7 @@ export async function startNginx(upstream: string): Promise<Peer> {
     async stop() {
       await peer.stop();
       rmSync(prefix, { recursive: true, force: true });
+      folders.delete(prefix);
     },
   };
 }
@@ -134,6 +161,7 @@ export async function startNginx(upstream: string): Promise<Peer> {
 /** Resolves once the peer answers HTTP at all (any status: a 401 means it is up). */
 async function started(name: PeerName, child: ChildProcess, url: string, timeoutMs: number): Promise<Peer> {
   running.add(child);
+  exitOnSignals();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -186,6 +214,14 @@ export function treeRssMB(pid: number): number {
     kb += m ? Number(m[1]) : 0;
   }
   return Number((kb / 1024).toFixed(1));
+}
+
+function liveTree(pid: number): number[] {
+  try {
+    return tree(pid);
+  } catch {
+    return [pid]; // gone, or going: a kill of it is harmless
+  }
 }
 
 function tree(pid: number): number[] {
