@@ -16,6 +16,7 @@
 // BENCH_SCG_JAVA_OPTS adds JVM options (default: none, the JVM's defaults, as a user would run it);
 // GATEWAY_NODE_ARGS adds node options to our gateway (e.g. --cpu-prof).
 import { type ChildProcess, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bundle } from '@bounded/bundle';
 import autocannon from 'autocannon';
@@ -263,6 +264,7 @@ async function main(): Promise<void> {
   const peers = wanted.filter((g): g is PeerName => g === 'scg' || g === 'nginx');
   const skipped = Object.fromEntries(preparePeers(peers));
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  const loadBefore = loadavg()[0];
   let peer: Pick<Peer, 'stop' | 'url' | 'pid'> | undefined;
   try {
     const [{ address: upstream }, { address: auth, token, issuer }] = await Promise.all([
@@ -306,6 +308,8 @@ async function main(): Promise<void> {
         seconds: Number(args.seconds),
         warmupSeconds: Number(args.warmup),
         ...('scg' in results ? { scgJava: scgJava().version } : {}),
+        // How busy the machine was (1-minute load average, 2 cores): compare figures within a run.
+        loadAverage: { start: Number(loadBefore.toFixed(1)), end: Number(loadavg()[0].toFixed(1)) },
         gateways: results,
         skipped,
         vsDirect,

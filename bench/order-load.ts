@@ -11,7 +11,7 @@
 //   --warmup S          with --gateway: load through each gateway route for S s before its steps
 //                       (default 30, for the JVM's JIT; its orders count as placed, not as measured)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -261,6 +261,7 @@ function byGateway(routes: Route[], steps: Step[], skipped: Map<PeerName, string
   return {
     byGateway: gateways,
     gatewayWarmupSeconds: warmupSeconds,
+    loadAverageAtEnd: Number(loadavg()[0].toFixed(1)), // how busy the 2 cores were (shared machine?)
     ...(routes.some((r) => r.gateway === 'scg') ? { scgJava: scgJava().version } : {}),
     gatewaysSkipped: Object.fromEntries(skipped),
     gatewayTargets: { oursVsDirect: 0.9 },
