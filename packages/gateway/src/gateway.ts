@@ -1,6 +1,8 @@
 /**
  * The gateway of one system: the single entry point. `/oauth/**` goes to the auth service and
- * `/health/**` is answered here, both open, as is `/openapi.json` (the system's public API); `/metrics` needs an admin's token; everything else needs a bearer JWT for THIS system,
+ * `/health/**` is answered here, both open, as are `/openapi.json` (the system's public API) and
+ * its interactive reference at `/reference` (reference.ts); `/metrics` needs an admin's token;
+ * everything else needs a bearer JWT for THIS system,
  * passes the route's role rule, and is forwarded to a replica with the verified identity in
  * `x-user-*` headers (the client's own such headers are dropped).
  */
@@ -20,6 +22,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ROLE, USER_ID_HEADER, USER_NAME_HEADER, USER_ROLES_HEADER } from './identity.ts';
 import { createVerifier, type JwksSource, type JwtAlg, TokenError, type Verifier } from './jwt.ts';
 import { publicApi } from './openapi.ts';
+import { REFERENCE_HEADERS, referenceAsset } from './reference.ts';
 import { createRouteTable, isAllowed, type RouteConfig } from './routes.ts';
 import { createUpstreamLimit } from './upstream-limit.ts';
 import { createBalancer } from './upstreams.ts';
@@ -254,6 +257,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       }
       if (path.startsWith('/health/')) throw new NotFoundError('ROUTE.NOT_FOUND', `No route for ${path}`);
       if (path === '/openapi.json' && request.method === 'GET') return reply.send(await api());
+      const asset = request.method === 'GET' ? referenceAsset(path, opts.system) : undefined;
+      if (asset) return reply.headers(REFERENCE_HEADERS).type(asset.type).send(asset.body);
       const identity = await authenticate(request, reply);
       // Dot segments could mean one path here and another upstream: refuse them outright.
       if (/\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) {
