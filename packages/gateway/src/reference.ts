@@ -16,10 +16,10 @@ export const REFERENCE_HEADERS = {
   'cache-control': 'no-cache',
 } as const;
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-const page = (name: string, system = escape(name)) => `<!doctype html>
+const page = (name: string, system = escapeHtml(name)) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${system}: API reference</title><link rel="stylesheet" href="/reference/app.css"><link rel="icon" href="/reference/icon.svg"></head>
 <body data-system="${system}"><header><h1>${system} <small>API reference, through its gateway</small></h1>
@@ -44,6 +44,7 @@ const ICON =
 
 /** Runs in the browser (serialised with toString): no imports, DOM only. */
 function referenceApp(): void {
+  // biome-ignore lint/suspicious/noExplicitAny: OpenAPI documents, read by key
   type Json = Record<string, any>;
   let token = '';
   const $ = (id: string) => document.getElementById(id)!;
