@@ -37,7 +37,9 @@ export const shop: ServiceDefinition<Tables> = {
   },
   setup(ctx) {
     // A refused connection answers at once; the timeout only has to outlast a loaded machine's scheduling.
-    const payment = ctx.httpClient({ name: 'payment', baseUrl: 'http://127.0.0.1:9', timeoutMs: 5_000 });
+    // Refused at once; a generous bound so that a stalled, loaded machine does not read it as a
+    // timeout (seen on PostgreSQL under load: DEPENDENCY.TIMEOUT where UNAVAILABLE is meant).
+    const payment = ctx.httpClient({ name: 'payment', baseUrl: 'http://127.0.0.1:9', timeoutMs: 30_000 });
     ctx.app.post(
       '/orders',
       { schema: { body: Type.Object({ id: Type.String(), qty: Type.Integer({ minimum: 1 }) }) } },
