@@ -135,11 +135,12 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     : undefined;
   // Listening before bundling: the console answers (and shows the processes coming up) at once.
   await control.listen({ host: '127.0.0.1', port: options.controlPort });
-  let bundlesOf: string[] = [];
+  // Each process's bundle, recorded beside its pid: a pid alone could be reused by anything.
+  const bundleOf = new Map<string, string>();
   try {
     const bundles = await Promise.all(entries.map((e) => bundle(e.entry, e.id.replace('/', '-'))));
-    bundlesOf = bundles;
     entries.forEach((e, i) => {
+      bundleOf.set(e.id, bundles[i]);
       supervisor.add({
         spec: { id: e.id, bundle: bundles[i], env: e.env },
         port: e.port,
@@ -152,7 +153,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     throw error;
   }
   publishTargets(supervisor, targetFiles);
-  recordPids(supervisor, dataDir, new Map(entries.map((e, i) => [e.id, bundlesOf[i]])));
+  recordPids(supervisor, dataDir, bundleOf);
   const stop = async () => {
     await browserConsole?.close();
     await supervisor.shutdown();
