@@ -1,4 +1,4 @@
-// npm run chaos -- --system <name> [--seconds 30] [--kill-every 3] [--clients 4] [--seed N]
+// npm run chaos -- --system <name> [--seconds 30] [--kill-every 3] [--clients 4] [--replicas 1] [--seed N]
 //   [--base-port P] [--settle 60] [--keep-data] [--logs]
 // Runs one system under the runner while its clients send commands and random service instances
 // are killed with SIGKILL; then waits for quiet and checks the system's invariants
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'kill-every': { type: 'string', default: '3' },
     clients: { type: 'string', default: '4' },
+    replicas: { type: 'string', default: '1' },
     seed: { type: 'string' },
     'base-port': { type: 'string' },
     settle: { type: 'string', default: '60' },
@@ -57,6 +58,7 @@ const run = await runChaos({
   seconds: number('seconds'),
   killEvery: number('kill-every'),
   clients: number('clients') || 1,
+  replicas: number('replicas') || 1,
   seed: values.seed === undefined ? undefined : number('seed'),
   // Away from the default ports (a developer's `npm start`), the tests' blocks (29100…) and the
   // ephemeral range (32768…) that free ports for auth and control are taken from.

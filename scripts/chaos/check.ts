@@ -1,8 +1,9 @@
 /**
  * The end of a run: wait until the system is quiet (every instance ready, every outbox empty,
  * no consumer handling anything) and its invariants hold, or until the time allowed is up; then
- * report what still does not hold. The parked-events check is the driver's own: every service
- * has the kernel's `bounded_parked` table, so no system needs to declare it.
+ * report what still does not hold. Two checks are the driver's own, so no system declares them:
+ * parked events (every service has the kernel's `bounded_parked` table) and ids handed out twice
+ * (two 2xx answers of creating commands naming one id).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Supervisor, SystemMap } from '@bounded/runner';
@@ -32,12 +33,26 @@ export function checkInvariants(run: RunState): CheckReport {
     run.system.services.map((s) => s.name),
   );
   try {
-    const violations = run.scenario.check(db, run.ledger);
+    const violations = [...createdTwice(run.ledger), ...run.scenario.check(db, run.ledger)];
     const parked = parkedEvents(db);
     return { violations, parked, clean: violations.length === 0 && parked.length === 0, at: Date.now() };
   } finally {
     db.close();
   }
+}
+
+/** The driver's own "nothing doubled": no two 2xx answers created the same id (any system, any kind). */
+function createdTwice(ledger: Ledger): Violation[] {
+  const seen = new Set<string>();
+  const twice: Violation[] = [];
+  for (const o of ledger.outcomes) {
+    if (!o.created || o.verdict !== 'accepted' || o.subject === undefined) continue;
+    const key = `${o.kind} ${o.subject}`;
+    if (seen.has(key))
+      twice.push({ kind: 'doubled', detail: `two accepted ${o.kind} commands answered id ${o.subject}` });
+    seen.add(key);
+  }
+  return twice;
 }
 
 export async function waitForQuiet(

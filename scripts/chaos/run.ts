@@ -26,6 +26,8 @@ export interface ChaosOptions {
   /** The gateway's port; services take the ports after it (a block of 100 is used). */
   readonly basePort: number;
   readonly clients?: number;
+  /** Instances of each service (as `npx bounded scale` makes them): a kill then leaves the others serving. */
+  readonly replicas?: number;
   readonly seed?: number;
   /** How long the system may take to become quiet and consistent after the faults stop. */
   readonly settleSeconds?: number;
@@ -74,6 +76,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const dataDir = mkdtempSync(join(tmpdir(), `chaos-${system.name}-`));
   const launched = await launchSystem(system, dataDir, options.sink);
   try {
+    if ((options.replicas ?? 1) > 1)
+      await Promise.all(
+        system.services.map((s) => launched.supervisor.scale(`${system.name}/${s.name}`, options.replicas!)),
+      );
     const ledger = new MemoryLedger();
     const gateway = `http://127.0.0.1:${system.basePort}`;
     const tokens = await tokensOf(gateway, system.name, options.scenario.users);
@@ -180,6 +186,7 @@ function clientOf(
       const outcome: Outcome = {
         kind: command.kind,
         subject,
+        created: command.subject === undefined,
         who: command.who,
         status,
         verdict: verdictOf(status),

@@ -23,6 +23,8 @@ export interface Outcome {
   readonly kind: string;
   /** What it acted on or created: the id in the path, else the `id` of the answer's body. */
   readonly subject: number | undefined;
+  /** The command created its subject (it named none; the id is the answer's). */
+  readonly created: boolean;
   readonly who: string;
   readonly status: number;
   readonly verdict: Verdict;

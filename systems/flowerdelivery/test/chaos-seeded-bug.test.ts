@@ -30,6 +30,7 @@ const noCancels: ChaosScenario = {
           ? Promise.resolve({
               ...command,
               subject: command.subject,
+              created: false,
               status: 0,
               verdict: 'refused',
               body: undefined,

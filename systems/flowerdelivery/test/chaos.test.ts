@@ -3,7 +3,7 @@
  * ports), customers and the store sending commands through the gateway while instances are killed
  * with SIGKILL; then every invariant of systems/flowerdelivery/chaos.ts must hold. Then the
  * checker is shown to catch what it exists for: the run's databases are corrupted one way at a
- * time (a second payment, a lost order, a parked event) and each is reported.
+ * time (a second payment, a lost order, an id answered twice, a parked event) and each is reported.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { checkInvariants } from '../../../scripts/chaos/check.ts';
+import { MemoryLedger } from '../../../scripts/chaos/ledger.ts';
 import type { ChaosRun } from '../../../scripts/chaos/run.ts';
 import { assertClean, shortChaosRun } from '../../../scripts/chaos/testing.ts';
 import { chaos } from '../chaos.ts';
@@ -100,6 +101,18 @@ describe('flowerdelivery under chaos (kill -9 of random instances)', { timeout: 
       ).run(...Object.values(row));
       db.close();
     }
+  });
+
+  it('the checker catches one id answered 201 twice', () => {
+    const ledger = new MemoryLedger();
+    for (const outcome of run.ledger.outcomes) ledger.record(outcome);
+    const [first] = run.ledger.of('order', 'accepted');
+    ledger.record(first);
+    const report = checkInvariants({ dataDir: run.dataDir, system, scenario: chaos, ledger });
+    assert.deepEqual(
+      report.violations.filter((v) => v.kind === 'doubled').map((v) => v.detail),
+      [`two accepted order commands answered id ${first.subject}`],
+    );
   });
 
   it('the checker catches a parked event', () => {
