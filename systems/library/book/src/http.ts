@@ -50,12 +50,15 @@ export function bookRoutes(ctx: BookContext): void {
     isMember(request) ? withoutHolder(payload) : payload,
   );
   app.addHook('preValidation', async (request) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    acceptSeedSpelling(query);
-    // Nor may a member find out by filtering what another holds.
-    if (query && isMember(request)) for (const field of HOLDER_FIELDS) delete query[field];
+    acceptSeedSpelling(request.query as Record<string, unknown> | undefined);
     if (request.body && typeof request.body === 'object')
       acceptSeedSpelling(request.body as Record<string, unknown>);
+  });
+  // Nor may a member find out by filtering what another holds: a valid holder filter of theirs is
+  // ignored (after validation, so a malformed one is still a 400 like anyone's).
+  app.addHook('preHandler', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && isMember(request)) for (const field of HOLDER_FIELDS) delete query[field];
   });
   const resource = (base: string, book: Book) => books.resource(base, book);
 
