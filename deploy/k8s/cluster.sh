@@ -35,6 +35,22 @@ start() { # start <name> <command…>: in the netns, in the background, logs in 
   echo $! >"$D/pids/$name.pid"
 }
 
+# A bridge left to itself takes the lowest MAC of its ports, so its MAC changes as pods come and
+# go, and pods that cached the old one lose their way to the node for a while (a known trap of
+# the CNI bridge). Once the CNI plugin has made the pods' bridge, its MAC is set to the one it has,
+# which freezes it. In the background: the bridge appears with the first pod.
+freeze_bridge_mac() {
+  local mac
+  for _ in $(seq 1 900); do
+    [ -e "/run/netns/$NETNS" ] || return 0 # torn down before any pod
+    mac=$(in_ns ip -o link show bk8s0 2>/dev/null | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2) || true
+    if [ -n "$mac" ]; then
+      in_ns ip link set bk8s0 address "$mac" && return 0
+    fi
+    sleep 1
+  done
+}
+
 wait_for() { # wait_for <what> <seconds> <command…>
   local what=$1 limit=$2; shift 2
   local t0=$SECONDS
@@ -229,6 +245,7 @@ up() {
   in_ns ip link set lo up
   in_ns ip addr add "$NODE_IP/32" dev lo
   in_ns sysctl -qw net.ipv4.ip_forward=1
+  freeze_bridge_mac &
   local c=$D/pki
   start etcd etcd --name bounded --data-dir "$D/etcd" \
     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \

@@ -284,13 +284,35 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
         },
         2000,
       );
-      await sleep(5000); // the new replicas take requests for a while
+      // The new replicas take requests for a while: each ready one has served some (callers
+      // reconnect through the Service every maxRequestsPerConnection requests).
+      await until(
+        'every ready payment replica to take sync calls',
+        120_000,
+        () =>
+          podsOf('flowerdelivery-payment')
+            .filter(isReady)
+            .every((p) => postsServedBy(p.metadata.name) > 0),
+        3000,
+      );
     } finally {
       figures.hpa = { maxReplicas: max };
     }
     const stats = await burst.stop();
     figures.hpa.underLoad = stats;
-    assert.equal(stats.failed, 0, `no request lost while scaling out: ${JSON.stringify(stats.failures)}`);
+    // On a failure, what the pods in the path were doing (restarts, IPs) says where it broke.
+    const path = () =>
+      ['flowerdelivery-gateway', 'flowerdelivery-order', 'flowerdelivery-payment'].flatMap((name) =>
+        podsOf(name).map(
+          (p) =>
+            `${p.metadata.name} ${p.status.podIP} restarts=${p.status.containerStatuses?.[0]?.restartCount}`,
+        ),
+      );
+    assert.equal(
+      stats.failed,
+      0,
+      `no request lost while scaling out: ${JSON.stringify(stats.failures)}; pods: ${stats.failed ? path().join(', ') : ''}`,
+    );
     // Every payment replica is a member of the consumer group "payment" (the embedded log's group file).
     const pods = podsOf('flowerdelivery-payment').filter(isReady);
     const members = nodeIn(
@@ -303,13 +325,9 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
     assert.ok(Number(members) >= pods.length, `${members} group members for ${pods.length} ready replicas`);
     // Each replica took sync calls from order (through the Service) while the load ran.
     for (const p of pods) {
-      const served = nodeIn(
-        p.metadata.name,
-        "const t = await (await fetch('http://127.0.0.1:8080/metrics')).text();" +
-          'console.log(t.split("\\n").filter((l) => l.startsWith("http_requests_total") && l.includes("POST")).map((l) => Number(l.split(" ").pop())).reduce((a, b) => a + b, 0))',
-      );
-      figures.hpa.postsServedPerReplica = [...(figures.hpa.postsServedPerReplica ?? []), Number(served)];
-      assert.ok(Number(served) > 0, `${p.metadata.name} served requests (${served})`);
+      const served = postsServedBy(p.metadata.name);
+      figures.hpa.postsServedPerReplica = [...(figures.hpa.postsServedPerReplica ?? []), served];
+      assert.ok(served > 0, `${p.metadata.name} served requests (${served})`);
     }
     const t0 = Date.now();
     await until(
@@ -362,3 +380,13 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
     assert.ok(NAMESPACE);
   });
 });
+
+/** POST requests a pod has answered since it started (its own /metrics, read inside the pod). */
+function postsServedBy(pod: string): number {
+  const served = nodeIn(
+    pod,
+    "const t = await (await fetch('http://127.0.0.1:8080/metrics')).text();" +
+      'console.log(t.split("\\n").filter((l) => l.startsWith("http_requests_total") && l.includes("POST")).map((l) => Number(l.split(" ").pop())).reduce((a, b) => a + b, 0))',
+  );
+  return Number(served);
+}

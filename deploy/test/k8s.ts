@@ -131,8 +131,8 @@ export async function token(port: number, system: string, username: string): Pro
 export interface LoadStats {
   ok: number;
   failed: number;
-  /** Failures by status (0 = the connection failed) with one example each. */
-  failures: Record<string, { count: number; example: string }>;
+  /** Failures by status (0 = the connection failed) with one example each and when they were seen. */
+  failures: Record<string, { count: number; example: string; first: string; last: string }>;
   seconds: number;
   perSecond: number;
 }
@@ -144,8 +144,10 @@ export function load(workers: number, next: () => Promise<Reply>): { stop(): Pro
   const started = Date.now();
   const fail = (key: string, example: string) => {
     stats.failed++;
-    stats.failures[key] ??= { count: 0, example: example.slice(0, 300) };
+    const at = new Date().toISOString();
+    stats.failures[key] ??= { count: 0, example: example.slice(0, 300), first: at, last: at };
     stats.failures[key].count++;
+    stats.failures[key].last = at;
   };
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
