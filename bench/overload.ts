@@ -5,6 +5,8 @@
 //   --seconds S        length of the overload (default 60)
 //   --probe-seconds S  length of the capacity measurement (default 5)
 //   --base-port P      the system's port block (default 8600: off the systems' own blocks)
+//   --rate R           requests/s offered in the overload (default: twice the measured capacity;
+//                      set it when a busy machine makes the short capacity probe read low)
 //   --via LIST         what is overloaded, of gateway,direct (default both): through the gateway
 //                      with a token, or the order service itself (its own bound, no gateway)
 // The load is open-loop (requests sent on a clock, whatever the answers), as real clients are:
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     'probe-seconds': { type: 'string', default: '5' },
     'base-port': { type: 'string', default: '8600' },
     via: { type: 'string', default: 'gateway,direct' },
+    rate: { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
@@ -96,17 +99,18 @@ async function overloadOf(via: string, route: Route) {
   // Fewer connections than any process lets in at once: a closed loop that met refusals would spin
   // on them and measure refusals, not capacity.
   const capacity = await closedLoop(route, 32, probeSeconds);
-  const normalRate = Math.max(10, Math.round(capacity / 2));
+  const offered = args.rate === undefined ? 2 * capacity : Number(args.rate);
+  const normalRate = Math.max(10, Math.round(offered / 4));
   const baseline = summary(await openLoop(route, normalRate, 3));
   const before = processes();
   const rss = new Map<string, number[]>();
   const sampler = setInterval(() => sampleRss(rss), 1000);
-  console.error(`${via}: ${2 * capacity} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
-  const overload = await openLoop(route, 2 * capacity, seconds);
+  console.error(`${via}: ${offered} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
+  const overload = await openLoop(route, offered, seconds);
   clearInterval(sampler);
   const overloadEnd = performance.now();
   const recovery = await openLoop(route, normalRate, 8);
-  return report({ capacity, baseline, overload, recovery, overloadEnd, rss, before });
+  return report({ capacity, offered, baseline, overload, recovery, overloadEnd, rss, before });
 }
 
 interface Sample {
@@ -253,6 +257,7 @@ function sampleRss(rss: Map<string, number[]>): void {
 
 function report(r: {
   capacity: number;
+  offered: number;
   baseline: ReturnType<typeof summary>;
   overload: Sample[];
   recovery: Sample[];
@@ -265,7 +270,15 @@ function report(r: {
     [...r.rss].map(([name, mbs]) => {
       const first = mean(mbs.slice(0, 10));
       const last = mean(mbs.slice(-10));
-      return [name, { firstMb: Math.round(first), lastMb: Math.round(last), growthPct: pct(first, last) }];
+      // Each ten seconds' mean too: growth that levels off (a heap finding its size) reads apart
+      // from growth that keeps on (a leak, a queue).
+      const byTen = Array.from({ length: Math.ceil(mbs.length / 10) }, (_, i) =>
+        Math.round(mean(mbs.slice(i * 10, i * 10 + 10))),
+      );
+      return [
+        name,
+        { firstMb: Math.round(first), lastMb: Math.round(last), growthPct: pct(first, last), byTen },
+      ];
     }),
   );
   const maxRssGrowthPct = Math.max(...Object.values(rssMb).map((x) => x.growthPct));
@@ -277,7 +290,7 @@ function report(r: {
   const recovered = recoveryMs(r.recovery, r.overloadEnd, r.baseline.acceptedP99Ms ?? 0);
   return {
     capacityPerSecond: r.capacity,
-    offeredPerSecond: 2 * r.capacity,
+    offeredPerSecond: r.offered,
     baseline: { p50Ms: r.baseline.acceptedP50Ms, p99Ms: r.baseline.acceptedP99Ms },
     overload,
     rssMb,
