@@ -103,7 +103,12 @@ export async function fuzz(target: FuzzTarget, budget: FuzzBudget, bin = SCHEMAT
     execFile(
       bin,
       args,
-      { maxBuffer: 64 * 1024 * 1024, timeout: ((budget.maxSeconds ?? 600) + 120) * 1000, env: quietEnv() },
+      {
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: ((budget.maxSeconds ?? 600) + 120) * 1000,
+        env: quietEnv(),
+        cwd: budget.reportDir, // its own cache folder (.schemathesis/) lands there, not in the tree
+      },
       (error, stdout, stderr) => {
         // Exit 1 = findings (read from the report); anything else without a report is a broken run.
         if (error && !existsSync(report))
