@@ -74,27 +74,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const note = options.note ?? (() => {});
   const system: SystemMap = { ...options.system, basePort: options.basePort };
   const dataDir = mkdtempSync(join(tmpdir(), `chaos-${system.name}-`));
-  const launched = await launchSystem(system, dataDir, options.sink);
+  const removeData = () => {
+    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const launched = await launchSystem(system, dataDir, options.sink).catch((error: Error) => {
+    removeData();
+    throw error;
+  });
   try {
     if ((options.replicas ?? 1) > 1)
       await Promise.all(
         system.services.map((s) => launched.supervisor.scale(`${system.name}/${s.name}`, options.replicas!)),
       );
-    const ledger = new MemoryLedger();
-    const gateway = `http://127.0.0.1:${system.basePort}`;
-    const tokens = await tokensOf(gateway, system.name, options.scenario.users);
-    const random = seededRandom(seed);
-    const until = Date.now() + options.seconds * 1000;
-    const client = clientOf(gateway, tokens, ledger, random);
-    const [kills] = await Promise.all([
-      killRandomInstances(launched.supervisor, system, {
-        until,
-        meanSeconds: options.killEvery,
-        random,
-        note,
-      }),
-      ...Array.from({ length: options.clients ?? 4 }, () => clientLoop(options.scenario, client, until)),
-    ]);
+    const { ledger, kills } = await underFaults(system, launched, { ...options, seed, note });
     const faultsEnded = Date.now();
     note(`faults stopped after ${kills} kills and ${ledger.outcomes.length} commands; waiting for quiet`);
     const report = await waitForQuiet(
@@ -115,8 +107,32 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     return { result, violations, ledger, dataDir };
   } finally {
     await launched.stop();
-    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    removeData();
   }
+}
+
+/** The clients' loops and the killer, side by side until the time is up. */
+async function underFaults(
+  system: SystemMap,
+  launched: Launched,
+  options: ChaosOptions & { seed: number; note: (line: string) => void },
+): Promise<{ ledger: MemoryLedger; kills: number }> {
+  const ledger = new MemoryLedger();
+  const gateway = `http://127.0.0.1:${system.basePort}`;
+  const tokens = await tokensOf(gateway, system.name, options.scenario.users);
+  const random = seededRandom(options.seed);
+  const until = Date.now() + options.seconds * 1000;
+  const client = clientOf(gateway, tokens, ledger, random);
+  const [kills] = await Promise.all([
+    killRandomInstances(launched.supervisor, system, {
+      until,
+      meanSeconds: options.killEvery,
+      random,
+      note: options.note,
+    }),
+    ...Array.from({ length: options.clients ?? 4 }, () => clientLoop(options.scenario, client, until)),
+  ]);
+  return { ledger, kills };
 }
 
 async function launchSystem(

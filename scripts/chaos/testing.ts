@@ -30,7 +30,7 @@ export function shortChaosRun(options: ShortRun): Promise<ChaosRun> {
     killEvery: options.killEvery ?? 2,
     basePort: options.basePort,
     clients: 3,
-    settleSeconds: 60,
+    settleSeconds: 45,
     keepData: true,
   });
 }
