@@ -34,7 +34,8 @@ const REFUSALS: Record<string, string> = {
   '403': 'Not allowed for this caller (another customer’s name, a role that may not)',
   '404': 'No such resource, or none the command names (or not the caller’s)',
   '409': 'Not allowed in the resource’s current state',
-  '503': 'A dependency is down or its breaker is open: retry after `Retry-After` seconds',
+  '503':
+    'A dependency is down or its breaker open, or too many requests in progress: retry after `Retry-After` seconds',
 };
 
 type RouteSchema = Record<string, unknown> & { response?: Record<string, unknown> };
