@@ -47,6 +47,7 @@ export function withRefusals(method: string, url: string, schema: RouteSchema): 
   const refusals = Object.entries(REFUSALS).filter(([status]) => {
     if (status === '400') return takesInput;
     if (status === '404') return url.includes(':') || changes;
+    if (status === '503') return true; // any request may be shed (load-shedding.ts)
     return changes;
   });
   const error = (description: string) => ({ description, ...Type.Ref(ErrorSchema) });
