@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
 import { passwordToken } from '@bounded/runner/testing';
 import { freePort } from '@bounded/service-kit/testing';
-import { type CheckReport, checkInvariants, waitForQuiet } from './check.ts';
+import { type CheckReport, waitForQuiet } from './check.ts';
 import { killRandomInstances } from './faults.ts';
 import { MemoryLedger, seededRandom, verdictOf } from './ledger.ts';
 import type { ChaosClient, ChaosScenario, Command, Json, Outcome } from './scenario.ts';

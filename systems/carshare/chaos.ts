@@ -140,7 +140,7 @@ function checkRentals(found: Findings, t: Tables): void {
       if (coupon?.issued && coupon.status !== 'reclaimed')
         says(`its coupon ${coupon.id} is still ${coupon.status}`);
       if (coupon?.issued && !reclaims.has(order.id)) says(`its coupon ${coupon.id} has no standing reclaim`);
-    } else if (!coupon || coupon.status !== 'offered' || !coupon.issued)
+    } else if (coupon?.status !== 'offered' || !coupon.issued)
       found.add(
         'lost',
         `rental ${order.id} was delivered but its coupon is ${coupon ? coupon.status : 'missing'}`,
