@@ -67,6 +67,13 @@ export interface SubscribeOptions {
    * decoding or delivering them (the group's position still moves past them).
    */
   readonly types?: readonly string[];
+  /**
+   * Optional: the subscriber reads the body (`data`, `timestamp`) of only a few of the events it
+   * receives — the console, which counts every event and shows some. An engine may then decode a
+   * body only when one of them is first read; a body that cannot be decoded reads as
+   * `{ raw, error }` at `appendedAt` instead of arriving as a malformed event.
+   */
+  readonly lazyBodies?: boolean;
 }
 
 export interface Subscription {

@@ -6,6 +6,7 @@ import { fromWire } from '../envelope.ts';
 import { Members } from '../members.ts';
 import type { EventBus, EventMessage, SubscribeOptions, Subscription } from '../port.ts';
 import { GroupCoordinator } from './groups.ts';
+import { LazyBodyEvent } from './lazy-body.ts';
 import { EventLog } from './log.ts';
 import { GroupMember } from './member.ts';
 import { Wakeup } from './wakeup.ts';
@@ -100,25 +101,27 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): EventBus {
         wakeup,
         membership,
         announce,
-        decode: (stored) => ({
-          ...fromWire(
-            subscribe.topic,
-            {
-              key: stored.key,
-              value: stored.value,
-              headers: {
-                type: stored.type,
-                id: stored.id,
-                source: stored.source ?? undefined,
-                traceparent: stored.traceparent ?? undefined,
-              },
-            },
-            stored.id,
-          ),
-          partition: stored.partition,
-          offset: stored.offset,
-          appendedAt: stored.appended_at,
-        }),
+        decode: subscribe.lazyBodies
+          ? (stored) => new LazyBodyEvent(subscribe.topic, stored)
+          : (stored) => ({
+              ...fromWire(
+                subscribe.topic,
+                {
+                  key: stored.key,
+                  value: stored.value,
+                  headers: {
+                    type: stored.type,
+                    id: stored.id,
+                    source: stored.source ?? undefined,
+                    traceparent: stored.traceparent ?? undefined,
+                  },
+                },
+                stored.id,
+              ),
+              partition: stored.partition,
+              offset: stored.offset,
+              appendedAt: stored.appended_at,
+            }),
         heartbeatMs: options.heartbeatMs ?? 5000,
         batchSize: options.batchSize ?? 500,
         onHandlerError: options.onHandlerError,
