@@ -52,8 +52,8 @@ export function learnDescribed(
  */
 export function learn(
   topology: Topology,
-  event: Pick<ConsoleEvent, 'type' | 'source' | 'timestamp'>,
-  previous: ReadonlyArray<Pick<ConsoleEvent, 'type' | 'timestamp'>>,
+  event: Pick<ConsoleEvent, 'type' | 'source' | 'at'>,
+  previous: ReadonlyArray<Pick<ConsoleEvent, 'type' | 'at'>>,
   handlesOf: (service: string) => readonly string[] | undefined,
   /** The publisher says itself what its policies and commands recorded: learn only who published. */
   told = false,
@@ -66,7 +66,7 @@ export function learn(
   let cause: string | undefined;
   for (let i = previous.length - 1; i >= 0; i--) {
     const before = previous[i];
-    if (event.timestamp - before.timestamp > REACTION_WINDOW_MS) break;
+    if (event.at - before.at > REACTION_WINDOW_MS) break;
     if (handles.includes(before.type)) {
       cause = before.type;
       break;

@@ -24,10 +24,19 @@ import {
 /** The console's consumer group on every system's topic. */
 export const CONSOLE_GROUP = 'bounded-console';
 const RING = 20_000;
+/** The ring is cut back to RING when it passed it by this much: one splice per many batches. */
+const RING_SLACK = 2000;
 const RATE_WINDOW_MS = 5000;
 const READ_AFTER_LAST_WATCHER_MS = 60_000;
-/** At most this many events go to a page in one push (a reader catching up sends only its tail). */
-const PUSH_MAX = 5000;
+/**
+ * After a batch, the reader rests this long before the next: under load one round then reads
+ * hundreds of events instead of a few (a round's fixed cost — a read transaction, a query per
+ * partition, a commit — was most of what the console spent per event), and a page is told of
+ * them in one push. Pages see events at most this much later; the lag target is 1 s.
+ */
+const READ_EVERY_MS = 250;
+/** A batch this big means the reader is behind (a page opened after a while): no rest. */
+const CATCHING_UP = 2000;
 
 export interface FeedOptions {
   readonly system: SystemDeclaration;
@@ -53,7 +62,7 @@ export class SystemFeed {
   readonly #options: FeedOptions;
   readonly #listeners = new Set<FeedListener>();
   readonly #byKey = new Map<string, ConsoleEvent[]>();
-  readonly #pending: ConsoleEvent[] = [];
+  readonly #types = new Set<string>();
   #seq = 0;
   #subscription: Subscription | undefined;
   #board: LaidOutBoard | undefined;
@@ -80,7 +89,6 @@ export class SystemFeed {
    * nothing is missed and a system nobody looks at pays nothing for its console.
    */
   async start(): Promise<void> {
-    this.#timers.push(setInterval(() => this.#flush(), 150));
     let tick = 0;
     this.#timers.push(
       setInterval(() => {
@@ -103,6 +111,7 @@ export class SystemFeed {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     clearTimeout(this.#idle);
+    this.#wake?.();
     await this.#reading;
     await this.#subscription?.close();
     this.#subscription = undefined;
@@ -123,8 +132,10 @@ export class SystemFeed {
       .subscribe({
         topic: this.#options.topic ?? this.system.name,
         group: CONSOLE_GROUP,
-        handler: async (event) => this.#take([event]),
-        batchHandler: async (events) => this.#take(events),
+        // Only the events a page is sent (or a filter reads) have their bodies decoded.
+        lazyBodies: true,
+        handler: async (event) => this.#takeAndRest([event]),
+        batchHandler: async (events) => this.#takeAndRest(events),
       })
       .then((subscription) => {
         this.#subscription = subscription;
@@ -143,7 +154,25 @@ export class SystemFeed {
     await this.#reading;
     const subscription = this.#subscription;
     this.#subscription = undefined;
+    this.#wake?.();
     await subscription?.close();
+  }
+
+  /** Ends the reader's rest early (closing: the subscription waits for the batch in flight). */
+  #wake: (() => void) | undefined;
+
+  async #takeAndRest(delivered: readonly DeliveredEvent[]): Promise<void> {
+    const batch = this.#take(delivered);
+    if (this.#listeners.size > 0 && batch.length > 0) this.#emit('events', batch);
+    if (delivered.length >= CATCHING_UP || this.#closed || !this.#subscription) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, READ_EVERY_MS);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
   }
 
   /** Reads, and waits until the reader has caught up (no batch for a moment), at most `maxMs`. */
@@ -169,33 +198,23 @@ export class SystemFeed {
     for (const listener of this.#listeners) listener({ event, data });
   }
 
-  #take(delivered: readonly DeliveredEvent[]): void {
+  /** Keeps the events (ring, by key), learns from them; returns them as the console keeps them. */
+  #take(delivered: readonly DeliveredEvent[]): ConsoleEvent[] {
     const now = Date.now();
     this.#lastBatchAt = now;
+    const batch: ConsoleEvent[] = [];
     for (const e of delivered) {
-      const event: ConsoleEvent = {
-        seq: ++this.#seq,
-        id: e.id,
-        topic: e.topic,
-        key: e.key,
-        type: e.type,
-        timestamp: e.timestamp,
-        source: e.source,
-        traceparent: e.traceparent,
-        partition: e.partition,
-        offset: e.offset,
-        seenAt: now,
-        data: e.data,
-      };
+      const event = new KeptEvent(++this.#seq, now, e);
       const sameKey = this.#byKey.get(e.key) ?? [];
       if (event.source && !this.described.has(event.source)) this.#unlearned.push(event);
       else this.#learn(event, sameKey);
       sameKey.push(event);
       this.#byKey.set(e.key, sameKey);
       this.events.push(event);
-      this.#pending.push(event);
+      batch.push(event);
+      this.#types.add(event.type);
     }
-    if (this.events.length > RING) {
+    if (this.events.length > RING + RING_SLACK) {
       for (const old of this.events.splice(0, this.events.length - RING)) {
         const list = this.#byKey.get(old.key);
         if (!list) continue;
@@ -203,6 +222,7 @@ export class SystemFeed {
         if (list.length === 0) this.#byKey.delete(old.key);
       }
     }
+    return batch;
   }
 
   /** Events whose publisher had not described itself yet (what it handles decides what they were). */
@@ -228,12 +248,6 @@ export class SystemFeed {
       this.#learn(event, previous);
     }
     this.#unlearned = still.slice(-RING);
-  }
-
-  #flush(): void {
-    if (this.#pending.length === 0) return;
-    const batch = this.#pending.splice(0).slice(-PUSH_MAX);
-    if (this.#listeners.size > 0) this.#emit('events', batch);
   }
 
   eventsOf(key: string): ConsoleEvent[] {
@@ -352,7 +366,7 @@ export class SystemFeed {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i];
       if (now - e.seenAt > RATE_WINDOW_MS) break;
-      if (now - e.timestamp <= RATE_WINDOW_MS) rates[e.type] = (rates[e.type] ?? 0) + 1000 / RATE_WINDOW_MS;
+      if (now - e.at <= RATE_WINDOW_MS) rates[e.type] = (rates[e.type] ?? 0) + 1000 / RATE_WINDOW_MS;
     }
     const services: ServiceState[] = this.system.services.map((s) => {
       const mine = instances.filter((i) => i.id === `${this.system.name}/${s.name}`);
@@ -371,7 +385,15 @@ export class SystemFeed {
         breakers: Object.fromEntries((up ? (d?.calls ?? []) : []).map((c) => [c.dependency, c.breaker])),
       };
     });
-    return { system: this.system.name, at: now, services, instances, rates, eventsSeen: this.#seq };
+    return {
+      system: this.system.name,
+      at: now,
+      services,
+      instances,
+      rates,
+      eventsSeen: this.#seq,
+      eventTypes: [...this.#types].sort(),
+    };
   }
 
   #saveTopology(): void {
@@ -385,6 +407,55 @@ export class SystemFeed {
     } catch {
       // the data folder went away (a test cleaned up): the topology is relearned next time
     }
+  }
+}
+
+/**
+ * An event as the console keeps it: what the bus tells without decoding at once; the body (data,
+ * its timestamp) read from the delivered event when first asked for — for the few a page is sent
+ * (JSON), a filter reads, or a timeline shows. The bus may then decode it only then.
+ */
+class KeptEvent implements ConsoleEvent {
+  readonly id: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly type: string;
+  readonly source?: string;
+  readonly traceparent?: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly at: number;
+  readonly #delivered: DeliveredEvent;
+
+  constructor(
+    readonly seq: number,
+    readonly seenAt: number,
+    delivered: DeliveredEvent,
+  ) {
+    this.#delivered = delivered;
+    this.id = delivered.id;
+    this.topic = delivered.topic;
+    this.key = delivered.key;
+    this.type = delivered.type;
+    this.source = delivered.source;
+    this.traceparent = delivered.traceparent;
+    this.partition = delivered.partition;
+    this.offset = delivered.offset;
+    this.at = delivered.appendedAt ?? delivered.timestamp;
+  }
+
+  get timestamp(): number {
+    return this.#delivered.timestamp;
+  }
+
+  get data(): Readonly<Record<string, unknown>> {
+    return this.#delivered.data;
+  }
+
+  toJSON(): ConsoleEvent {
+    const { seq, id, topic, key, type, timestamp, source, traceparent, partition, offset, at, seenAt, data } =
+      this;
+    return { seq, id, topic, key, type, timestamp, source, traceparent, partition, offset, at, seenAt, data };
   }
 }
 

@@ -63,6 +63,12 @@ export interface ServiceDescription {
 
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated' | string;
 
+/**
+ * Events a second the server sends one page at most (the newest of each push; the rest are counted
+ * and the page says so): what a person can follow, and far below what sending every event cost.
+ */
+export const LIVE_EVENTS_PER_SECOND = 100;
+
 /** One event as the console saw it on the bus. */
 export interface ConsoleEvent {
   /** The console's own sequence number (order of arrival). */
@@ -76,6 +82,11 @@ export interface ConsoleEvent {
   readonly traceparent?: string;
   readonly partition: number;
   readonly offset: number;
+  /**
+   * When the bus stored it (ms; the event's own timestamp where the engine cannot tell): what
+   * rates and learning go by, known without decoding the body.
+   */
+  readonly at: number;
   /** When the console received it (ms). */
   readonly seenAt: number;
   readonly data: Readonly<Record<string, unknown>>;
@@ -171,6 +182,8 @@ export interface SystemState {
   /** Events per second over the last 5 s, by type. */
   readonly rates: Readonly<Record<string, number>>;
   readonly eventsSeen: number;
+  /** Every type seen since the console started (what the live events can be filtered by). */
+  readonly eventTypes: readonly string[];
 }
 
 export type TimelineItemKind = 'command' | 'published' | 'handled' | 'parked' | 'waiting';

@@ -1,8 +1,8 @@
 /**
  * The console on the runner's control endpoint: the built front end at `/`, its data under
  * `/api/…` (system maps, boards, events, timelines, parked events, an actor's calls through the
- * gateway), live updates over SSE. Operations on processes use the endpoint's own
- * `/processes/…` routes, the same ones `npx bounded` calls.
+ * gateway), live updates over SSE (streams.ts), security headers on every response (headers.ts).
+ * Operations on processes use the endpoint's own `/processes/…` routes, the same ones `npx bounded` calls.
  */
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import type { EventBus } from '@bounded/bus';
 import { type App, openBus } from '@bounded/kernel';
 import { type Asset, ensureBuilt, loadAssets } from './assets.ts';
 import { SystemFeed } from './feed.ts';
+import { addSecurityHeaders } from './headers.ts';
 import type { DevUser, InstanceInfo, SystemDeclaration } from './model.ts';
+import { installStreams } from './streams.ts';
 import { buildTimeline, type Handling, type Parking } from './timeline.ts';
 
 export interface ConsoleOptions {
@@ -44,20 +46,9 @@ function declarationOf(system: SystemDeclaration): SystemDeclaration {
   };
 }
 
-/** One JSON text per pushed object, however many pages receive it. */
-const texts = new WeakMap<object, string>();
-function serialized(data: unknown): string {
-  if (typeof data !== 'object' || data === null) return JSON.stringify(data);
-  let text = texts.get(data);
-  if (text === undefined) {
-    text = JSON.stringify(data);
-    texts.set(data, text);
-  }
-  return text;
-}
-
 export async function installConsole(app: App, options: ConsoleOptions): Promise<InstalledConsole> {
   const assets = loadAssets(ensureBuilt());
+  addSecurityHeaders(app);
   const systems = options.systems.map(declarationOf);
   const feeds = new Map<string, SystemFeed>();
   const buses: EventBus[] = [];
@@ -128,44 +119,7 @@ export async function installConsole(app: App, options: ConsoleOptions): Promise
     if (feed.described.size === 0) await feed.poll();
     return { services: Object.fromEntries(feed.described) };
   });
-  app.get<{ Params: { system: string }; Querystring: { limit?: string } }>(
-    '/api/systems/:system/events',
-    async (request) => {
-      const feed = feedOf(request.params.system);
-      await feed.caughtUp();
-      const limit = Math.min(20_000, Number(request.query.limit ?? 2000) || 2000);
-      return { events: feed.events.slice(-limit) };
-    },
-  );
-
-  // Live: the latest events, then batches as they arrive, the state every second, the board on change.
-  app.get<{ Querystring: { system: string; backlog?: string } }>(
-    '/api/stream',
-    { logLevel: 'silent' },
-    async (request, reply) => {
-      const feed = feedOf(request.query.system);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
-      const write = (event: string, data: unknown) =>
-        raw.write(`event: ${event}\ndata: ${serialized(data)}\n\n`);
-      streams.add(raw);
-      const unsubscribe = feed.subscribe(({ event, data }) => write(event, data));
-      raw.on('close', () => {
-        unsubscribe();
-        streams.delete(raw);
-      });
-      const backlog = Math.min(20_000, Number(request.query.backlog ?? 2000) || 0);
-      write('events', feed.events.slice(-backlog));
-      await feed.poll();
-      write('state', feed.state());
-      write('board', await feed.board());
-    },
-  );
+  installStreams(app, feedOf, streams);
 
   /** The first answering instance of a service (its replicas share one database). */
   const instanceOf = (system: string, service: string) =>

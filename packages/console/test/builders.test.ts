@@ -70,6 +70,7 @@ const event = (type: string, source: string, timestamp: number, key = '1'): Cons
   source,
   partition: 0,
   offset: seq,
+  at: timestamp,
   seenAt: timestamp,
   data: {},
 });

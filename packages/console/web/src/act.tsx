@@ -1,14 +1,13 @@
 /** Act as an actor: a development user sends the commands the gateway allows their role, from forms made from the routes' schemas. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type {
-  ConsoleEvent,
   DescribedRoute,
   DevUser,
   JsonSchema,
   ServiceDescription,
   SystemDeclaration,
 } from '../../src/model.ts';
-import { getJson, time } from './store.ts';
+import { getJson, time, useEvents } from './store.ts';
 
 type Roles = Readonly<Record<string, readonly string[]>> | undefined;
 
@@ -160,8 +159,6 @@ export function keyOf(response: { body?: unknown; headers?: Record<string, strin
 export function ActView(props: {
   system: SystemDeclaration;
   users: DevUser[];
-  events: ConsoleEvent[];
-  version: number;
   onKey: (key: string) => void;
 }) {
   const { system } = props;
@@ -198,7 +195,8 @@ export function ActView(props: {
   }, [described, username, system.name]);
   const action = actions.find((a) => `${a.route.method} ${a.route.url}` === chosen) ?? actions[0];
   const key = response ? keyOf(response) : undefined;
-  const started = key ? props.events.filter((e) => e.key === key) : [];
+  // Every event of what the command started (a key's events are few: none is left out).
+  const started = useEvents(system.name, key ? { key } : undefined).events;
   const send = async (path: string, body: unknown) => {
     if (!action) return;
     setSending(true);

@@ -20,10 +20,10 @@ function App() {
   const catalog = useCatalog();
   const route = useRoute();
   const systemName = route.system ?? catalog?.systems[0]?.name;
-  const live = useLive(systemName, route.tab === 'events' || route.tab === 'act');
+  const live = useLive(systemName);
   const system = catalog?.systems.find((s) => s.name === systemName);
   const toSaga = (key: string) => go({ system: systemName, tab: 'saga', arg: key });
-  // The map changes with its board and the state (every second), not with each batch of events.
+  // The map changes with its board and the state (every second); it is sent no events.
   const map = useMemo(() => <MapView board={live.board} state={live.state} />, [live.board, live.state]);
   return (
     <div class="app">
@@ -57,25 +57,15 @@ function App() {
         {system && route.tab === 'map' && map}
         {system && route.tab === 'events' && (
           <EventsView
-            events={live.events}
-            version={live.version}
+            system={system.name}
+            types={live.state?.eventTypes ?? []}
             services={system.services.map((s) => s.name)}
             onKey={toSaga}
           />
         )}
-        {system && route.tab === 'saga' && (
-          <SagaView system={system.name} keyId={route.arg} version={live.version} onKey={toSaga} />
-        )}
+        {system && route.tab === 'saga' && <SagaView system={system.name} keyId={route.arg} onKey={toSaga} />}
         {system && route.tab === 'ops' && <OpsView system={system} state={live.state} />}
-        {system && route.tab === 'act' && (
-          <ActView
-            system={system}
-            users={catalog!.users}
-            events={live.events}
-            version={live.version}
-            onKey={toSaga}
-          />
-        )}
+        {system && route.tab === 'act' && <ActView system={system} users={catalog!.users} onKey={toSaga} />}
       </main>
     </div>
   );

@@ -7,12 +7,7 @@ const LANE = 54;
 const LEFT = 150;
 const STEP = 34;
 
-export function SagaView(props: {
-  system: string;
-  keyId?: string;
-  version: number;
-  onKey: (key: string) => void;
-}) {
+export function SagaView(props: { system: string; keyId?: string; onKey: (key: string) => void }) {
   const [input, setInput] = useState(props.keyId ?? '');
   const [timeline, setTimeline] = useState<Timeline>();
   const [error, setError] = useState('');
