@@ -8,7 +8,7 @@
 //   --gateway LIST      routes measured, of direct,ours,scg,nginx (default direct,ours): scg is
 //                       Spring Cloud Gateway verifying the JWT, nginx a plain proxy (bench/peers),
 //                       each in front of the same order service; the result then gains `byGateway`
-//   --warmup S          with --gateway: load through each gateway route for S s before its steps
+//   --warmup S          with --gateway: load through each route (direct too) for S s before its steps
 //                       (default 30, for the JVM's JIT; its orders count as placed, not as measured)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -135,7 +135,8 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
       const peer = await startPeerFor(route, load, token);
       if (peer) route.url = `${peer.url}${orderPath}`;
       try {
-        if (args.gateway !== undefined && route.gateway !== 'direct') {
+        // Every route, direct too: else the first (cold) one is measured against warm others.
+        if (args.gateway !== undefined) {
           warmedUp += (await loadStep(load, route, 10, Number(args.warmup))).created;
         }
         steps.push(...(await routeSteps(load, route, launched.supervisor, peer, args)));
