@@ -1,5 +1,5 @@
 // npm run chaos -- --system <name> [--seconds 30] [--kill-every 3] [--clients 4] [--replicas 1] [--seed N]
-//   [--base-port P] [--settle 60] [--keep-data] [--logs]
+//   [--bus embedded|nats] [--broker-restart-every S] [--base-port P] [--settle 60] [--keep-data] [--logs]
 // Runs one system under the runner while its clients send commands and random service instances
 // are killed with SIGKILL; then waits for quiet and checks the system's invariants
 // (systems/<name>/chaos.ts). Notes go to stderr; the last line is one JSON object. Exits 1 when
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'kill-every': { type: 'string', default: '3' },
     clients: { type: 'string', default: '4' },
     replicas: { type: 'string', default: '1' },
+    bus: { type: 'string', default: 'embedded' },
+    'broker-restart-every': { type: 'string', default: '0' },
     seed: { type: 'string' },
     'base-port': { type: 'string' },
     settle: { type: 'string', default: '60' },
@@ -48,6 +50,10 @@ const load = async <T>(file: string, name: string): Promise<T> => {
   if (!module[name]) throw new Error(`systems/${values.system}/${file} exports no \`${name}\``);
   return module[name];
 };
+if (values.bus !== 'embedded' && values.bus !== 'nats') {
+  console.error(`--bus must be embedded or nats (got ${values.bus})`);
+  process.exit(2);
+}
 const system = await load<SystemMap>('system.ts', 'system');
 const scenario = await load<ChaosScenario>('chaos.ts', 'chaos');
 const note = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
@@ -59,6 +65,8 @@ const run = await runChaos({
   killEvery: number('kill-every'),
   clients: number('clients') || 1,
   replicas: number('replicas') || 1,
+  bus: values.bus === 'nats' ? 'nats' : 'embedded',
+  brokerRestartEvery: number('broker-restart-every'),
   seed: values.seed === undefined ? undefined : number('seed'),
   // Away from the default ports (a developer's `npm start`), the tests' blocks (29100…) and the
   // ephemeral range (32768…) that free ports for auth and control are taken from.

@@ -1,7 +1,8 @@
 /**
  * The faults: SIGKILL of a random ready instance of one of the system's services, at random
  * moments, until the run's end. The supervisor restarts a killed instance as it would any crash
- * (the gateway and auth are left alone: they hold no state of the system's).
+ * (the gateway and auth are left alone: they hold no state of the system's). With a broker of the
+ * run's own, that too is killed and started again now and then.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Supervisor, SystemMap } from '@bounded/runner';
@@ -36,4 +37,22 @@ export async function killRandomInstances(
   }
   await sleep(Math.max(0, options.until - Date.now()));
   return kills;
+}
+
+/** Restarts the run's broker (SIGKILL, then start on the same store) at random moments. */
+export async function restartAtRandom(
+  broker: { restart(): Promise<void> },
+  options: { until: number; meanSeconds: number; random: Random; note: (line: string) => void },
+): Promise<number> {
+  let restarts = 0;
+  while (options.meanSeconds > 0) {
+    const wait = options.meanSeconds * 1000 * (0.5 + options.random.next());
+    if (Date.now() + wait >= options.until) break;
+    await sleep(wait);
+    await broker.restart();
+    restarts++;
+    options.note('kill -9 of the broker; started again');
+  }
+  await sleep(Math.max(0, options.until - Date.now()));
+  return restarts;
 }

@@ -11,8 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Launched, launch, platformProcesses, type SystemMap } from '@bounded/runner';
 import { passwordToken } from '@bounded/runner/testing';
 import { freePort } from '@bounded/service-kit/testing';
+import { type Broker, startNatsBroker } from './broker.ts';
 import { type CheckReport, waitForQuiet } from './check.ts';
-import { killRandomInstances } from './faults.ts';
+import { killRandomInstances, restartAtRandom } from './faults.ts';
 import { MemoryLedger, seededRandom, verdictOf } from './ledger.ts';
 import type { ChaosClient, ChaosScenario, Command, Json, Outcome } from './scenario.ts';
 
@@ -29,6 +30,10 @@ export interface ChaosOptions {
   /** Instances of each service (as `npx bounded scale` makes them): a kill then leaves the others serving. */
   readonly replicas?: number;
   readonly seed?: number;
+  /** The services' event bus: the embedded log (default) or a NATS JetStream broker of the run's own. */
+  readonly bus?: 'embedded' | 'nats';
+  /** With `bus: 'nats'`: mean seconds between two broker restarts (SIGKILL, then start); 0 = none. */
+  readonly brokerRestartEvery?: number;
   /** How long the system may take to become quiet and consistent after the faults stop. */
   readonly settleSeconds?: number;
   /** Keep the data directory (its databases) after the run, for a later look or a re-check. */
@@ -44,6 +49,8 @@ export interface ChaosResult {
   readonly system: string;
   readonly seconds: number;
   readonly kills: number;
+  readonly bus: 'embedded' | 'nats';
+  readonly brokerRestarts: number;
   readonly commands: number;
   readonly accepted: number;
   readonly refused: number;
@@ -72,12 +79,14 @@ export interface ChaosRun {
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const note = options.note ?? (() => {});
-  const system: SystemMap = { ...options.system, basePort: options.basePort };
-  const dataDir = mkdtempSync(join(tmpdir(), `chaos-${system.name}-`));
+  const dataDir = mkdtempSync(join(tmpdir(), `chaos-${options.system.name}-`));
   const removeData = () => {
     if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
   };
-  const launched = await launchSystem(system, dataDir, options.sink).catch((error: Error) => {
+  const broker = options.bus === 'nats' ? await startNatsBroker(await freePort(), dataDir) : undefined;
+  const system = mapOfRun(options, broker);
+  const launched = await launchSystem(system, dataDir, options.sink).catch(async (error: Error) => {
+    await broker?.stop();
     removeData();
     throw error;
   });
@@ -86,7 +95,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
       await Promise.all(
         system.services.map((s) => launched.supervisor.scale(`${system.name}/${s.name}`, options.replicas!)),
       );
-    const { ledger, kills } = await underFaults(system, launched, { ...options, seed, note });
+    const { ledger, kills, brokerRestarts } = await underFaults(system, launched, broker, {
+      ...options,
+      seed,
+      note,
+    });
     const faultsEnded = Date.now();
     note(`faults stopped after ${kills} kills and ${ledger.outcomes.length} commands; waiting for quiet`);
     const report = await waitForQuiet(
@@ -98,6 +111,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     const violations = describe(report);
     const result = resultOf(system.name, options.seconds, {
       kills,
+      bus: options.bus ?? 'embedded',
+      brokerRestarts,
       seed,
       ledger,
       report,
@@ -107,32 +122,39 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     return { result, violations, ledger, dataDir };
   } finally {
     await launched.stop();
+    await broker?.stop();
     removeData();
   }
 }
 
-/** The clients' loops and the killer, side by side until the time is up. */
+/** The map moved to the run's ports, every service given the run's broker when there is one. */
+function mapOfRun(options: ChaosOptions, broker: Broker | undefined): SystemMap {
+  const services = broker
+    ? options.system.services.map((s) => ({ ...s, env: { ...s.env, BUS_URL: broker.url } }))
+    : options.system.services;
+  return { ...options.system, basePort: options.basePort, services };
+}
+
+/** The clients' loops, the killer and the broker's restarts, side by side until the time is up. */
 async function underFaults(
   system: SystemMap,
   launched: Launched,
+  broker: Broker | undefined,
   options: ChaosOptions & { seed: number; note: (line: string) => void },
-): Promise<{ ledger: MemoryLedger; kills: number }> {
+): Promise<{ ledger: MemoryLedger; kills: number; brokerRestarts: number }> {
   const ledger = new MemoryLedger();
   const gateway = `http://127.0.0.1:${system.basePort}`;
   const tokens = await tokensOf(gateway, system.name, options.scenario.users);
   const random = seededRandom(options.seed);
   const until = Date.now() + options.seconds * 1000;
   const client = clientOf(gateway, tokens, ledger, random);
-  const [kills] = await Promise.all([
-    killRandomInstances(launched.supervisor, system, {
-      until,
-      meanSeconds: options.killEvery,
-      random,
-      note: options.note,
-    }),
+  const faults = { until, random, note: options.note };
+  const [kills, brokerRestarts] = await Promise.all([
+    killRandomInstances(launched.supervisor, system, { ...faults, meanSeconds: options.killEvery }),
+    broker ? restartAtRandom(broker, { ...faults, meanSeconds: options.brokerRestartEvery ?? 0 }) : 0,
     ...Array.from({ length: options.clients ?? 4 }, () => clientLoop(options.scenario, client, until)),
   ]);
-  return { ledger, kills };
+  return { ledger, kills, brokerRestarts: brokerRestarts ?? 0 };
 }
 
 async function launchSystem(
@@ -234,6 +256,8 @@ function resultOf(
   seconds: number,
   run: {
     kills: number;
+    bus: 'embedded' | 'nats';
+    brokerRestarts: number;
     seed: number;
     ledger: MemoryLedger;
     report: CheckReport;
@@ -248,6 +272,8 @@ function resultOf(
     system,
     seconds,
     kills,
+    bus: run.bus,
+    brokerRestarts: run.brokerRestarts,
     commands: ledger.outcomes.length,
     accepted: count('accepted'),
     refused: count('refused'),

@@ -19,7 +19,10 @@ export interface ShortRun {
   readonly basePort: number;
   readonly seconds?: number;
   readonly killEvery?: number;
-  readonly known?: readonly RegExp[];
+  /** A NATS broker of the run's own, killed and started again every this many seconds on average. */
+  readonly natsRestartEvery?: number;
+  /** How long quiet may take after the faults (45 s by default). */
+  readonly settleSeconds?: number;
 }
 
 export function shortChaosRun(options: ShortRun): Promise<ChaosRun> {
@@ -30,7 +33,10 @@ export function shortChaosRun(options: ShortRun): Promise<ChaosRun> {
     killEvery: options.killEvery ?? 2,
     basePort: options.basePort,
     clients: 3,
-    settleSeconds: 45,
+    ...(options.natsRestartEvery
+      ? { bus: 'nats' as const, brokerRestartEvery: options.natsRestartEvery }
+      : {}),
+    settleSeconds: options.settleSeconds ?? 45,
     keepData: true,
   });
 }
