@@ -46,10 +46,10 @@ export function useCatalog(): Catalog | undefined {
 }
 
 /**
- * Calls `apply` at most once every `ms` (in an animation frame), however often the returned
+ * Calls `apply` at most once every `ms()` (in an animation frame), however often the returned
  * function is called: the page stays cheap under load.
  */
-function throttled(apply: () => void, ms: number): () => void {
+function throttled(apply: () => void, ms: () => number): () => void {
   let scheduled = false;
   let appliedAt = 0;
   return () => {
@@ -62,7 +62,7 @@ function throttled(apply: () => void, ms: number): () => void {
           appliedAt = performance.now();
           apply();
         }),
-      Math.max(0, ms - (performance.now() - appliedAt)),
+      Math.max(0, ms() - (performance.now() - appliedAt)),
     );
   };
 }
@@ -75,7 +75,10 @@ export function useLive(system: string | undefined): Live {
     let current: Live = { connected: false };
     setLive(current);
     const source = new EventSource(`/api/stream?system=${encodeURIComponent(system)}`);
-    const render = throttled(() => setLive(current), 250);
+    const render = throttled(
+      () => setLive(current),
+      () => 250,
+    );
     const update = (patch: Partial<Live>) => {
       current = { ...current, ...patch };
       render();
@@ -119,9 +122,14 @@ export function useEvents(system: string | undefined, filter: EventQuery | undef
     let current: LiveEvents = { events, version: 0, notSent: 0 };
     setLive(current);
     const source = new EventSource(`/api/systems/${encodeURIComponent(system)}/events/stream?${query}`);
-    // A frame of the list costs far more than taking events in: twice a second at most (a
-    // screenful of new rows each time is more than anyone reads).
-    const render = throttled(() => setLive(current), 500);
+    // A frame of the list costs far more than taking events in: four a second while every event
+    // is sent, one a second once the server sends only a sample (a screenful of new rows a
+    // second is more than anyone reads).
+    let sampled = false;
+    const render = throttled(
+      () => setLive(current),
+      () => (sampled ? 1000 : 250),
+    );
     source.addEventListener('events', (message) => {
       const push = JSON.parse((message as MessageEvent).data) as { events: ConsoleEvent[]; notSent: number };
       // bench:console defines this to measure how far the page lags the bus.
@@ -133,6 +141,7 @@ export function useEvents(system: string | undefined, filter: EventQuery | undef
       for (const e of push.events) events.push(e);
       if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
       current = { events, version: current.version + 1, notSent: current.notSent + push.notSent };
+      sampled = push.notSent > 0;
       render();
     });
     return () => source.close();
