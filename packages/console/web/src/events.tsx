@@ -179,7 +179,7 @@ export function EventsView(props: {
             height={Math.max(300, innerHeight - 190)}
             testid="event-list"
             row={(e) => (
-              // A div, not a button: a button's rendering made each frame of the list cost twice as much.
+              // biome-ignore lint/a11y/useSemanticElements: a button's rendering made each frame of the live list cost twice as much
               <div
                 role="button"
                 tabIndex={0}
