@@ -69,6 +69,7 @@ export class SystemFeed {
   #boardDirty = true;
   #boardBuilding: Promise<LaidOutBoard> | undefined;
   #boardBuiltAt = 0;
+  #boardSignature = '';
   #timers: NodeJS.Timeout[] = [];
   #polling: Promise<void> | undefined;
   #topologyDirty = false;
@@ -98,8 +99,10 @@ export class SystemFeed {
           void this.poll().then(() => {
             this.#emit('state', this.state());
             // A layout costs tens of ms: while the map is being learned, at most one every 3 s.
-            if (this.#boardDirty && Date.now() - this.#boardBuiltAt > 3000)
-              void this.board().then((b) => this.#emit('board', b));
+            if (this.#boardDirty && Date.now() - this.#boardBuiltAt > 3000) {
+              const before = this.#board;
+              void this.board().then((b) => b !== before && this.#emit('board', b));
+            }
           });
         else if (++tick % 10 === 0) void this.poll();
         if (this.#topologyDirty) this.#saveTopology();
@@ -330,8 +333,14 @@ export class SystemFeed {
     this.#boardBuilding ??= (async () => {
       this.#boardDirty = false;
       this.#boardBuiltAt = Date.now();
-      const board = await layoutBoard(buildBoard(this.system, this.described, this.topology));
+      // Most of what is learned (a publisher the service had named) leaves the board as it was:
+      // then the layout (hundreds of ms of CPU on a loaded machine) is not done again.
+      const built = buildBoard(this.system, this.described, this.topology);
+      const signature = JSON.stringify(built);
+      if (this.#board && signature === this.#boardSignature) return this.#board;
+      const board = await layoutBoard(built);
       this.#board = board;
+      this.#boardSignature = signature;
       return board;
     })().finally(() => {
       this.#boardBuilding = undefined;

@@ -3,7 +3,7 @@
  * test runs beside a developer's `npm start`), and drives headless Chromium (Debian's package)
  * with playwright-core.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,7 +45,10 @@ export async function startFlowerdelivery(block: number): Promise<Harness> {
     consoleUrl: `${launched.controlUrl}/`,
     system,
     dataDir,
-    close: () => launched.stop(),
+    close: async () => {
+      await launched.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
