@@ -2,8 +2,8 @@
  * carshare under chaos (`npm run chaos -- --system carshare`): customers rent cars and cancel
  * rentals (the cancel saga: reclaim the coupon, refund the payment, cancel the delivery). At the
  * end every accepted rental exists once with one payment, one delivery and one coupon; every
- * cancel has exactly one refund and one reclaim that stands; no saga is left running; and
- * customerpages equals what the services hold.
+ * cancel has exactly one refund and its coupon taken back by a reclaim that stands; no saga is
+ * left running; and customerpages equals what the services hold.
  */
 import {
   byColumn,
@@ -62,8 +62,8 @@ function read(db: Databases): Tables {
     refunds: db.all('payment', 'select orderId, paymentId from payment_cancellations'),
     deliveries: db.all('delivery', 'select id, orderId, status from deliveries'),
     cancellations: db.all('delivery', 'select orderId from cancellations'),
-    coupons: db.all('coupon', 'select id, orderId, status, issued from coupons'),
-    reclaims: db.all('coupon', "select orderId from coupon_cancellations where status = 'reclaimed'"),
+    coupons: db.all('coupon', 'select id, orderId, status, issued, reclaimedBy from coupons'),
+    reclaims: db.all('coupon', "select id, orderId from coupon_cancellations where status = 'reclaimed'"),
     sagas: db.all(
       'delivery',
       "select correlation, step, in_doubt from bounded_sagas where status = 'running'",
@@ -83,7 +83,8 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
   found.unique('deliveries per rental', t.deliveries, 'orderId');
   found.unique('cancellations per rental', t.cancellations, 'orderId');
   found.unique('coupons per rental', t.coupons, 'orderId');
-  found.unique('standing reclaims per rental', t.reclaims, 'orderId');
+  // Not one reclaim row per rental: a cancel retried after its saga compensated (503) reclaims
+  // again, and the compensated reclaim, superseded, is left as it was (coupon/src/domain/coupon.ts).
   found.unique('customerpages rows per rental', t.pages, 'orderId');
   const tried = ledger.of('rental', 'accepted').length + ledger.of('rental', 'uncertain').length;
   if (t.orders.length > tried)
@@ -116,7 +117,7 @@ function checkRentals(found: Findings, t: Tables): void {
   const deliveries = byColumn(t.deliveries, 'orderId');
   const cancellations = byColumn(t.cancellations, 'orderId');
   const coupons = byColumn(t.coupons, 'orderId');
-  const reclaims = byColumn(t.reclaims, 'orderId');
+  const reclaims = byColumn(t.reclaims, 'id');
   const orders = byColumn(t.orders, 'id');
   for (const order of t.orders) {
     const cancelled = cancellations.has(order.id);
@@ -139,7 +140,10 @@ function checkRentals(found: Findings, t: Tables): void {
     if (cancelled) {
       if (coupon?.issued && coupon.status !== 'reclaimed')
         says(`its coupon ${coupon.id} is still ${coupon.status}`);
-      if (coupon?.issued && !reclaims.has(order.id)) says(`its coupon ${coupon.id} has no standing reclaim`);
+      if (coupon?.issued && reclaims.get(coupon.reclaimedBy)?.orderId !== order.id)
+        says(
+          `its coupon ${coupon.id} names reclaim ${coupon.reclaimedBy}, which is not a standing reclaim of it`,
+        );
     } else if (coupon?.status !== 'offered' || !coupon.issued)
       found.add(
         'lost',
