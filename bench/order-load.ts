@@ -235,10 +235,15 @@ async function startPeerFor(route: Route, load: OrderLoad, token: string): Promi
  * order's cost is what a user weighs when choosing one.
  */
 function byGateway(routes: Route[], steps: Step[], skipped: Map<PeerName, string>, warmupSeconds: number) {
-  const bestOf = (via: string) =>
-    steps
-      .filter((step) => step.via === via && step.p99Ms < TARGETS.p99Ms)
-      .reduce<Step | undefined>((a, b) => (a && a.ordersPerSecond >= b.ordersPerSecond ? a : b), undefined);
+  // The fastest step within the p99 target; when none is, the fastest of all, flagged so.
+  const bestOf = (via: string) => {
+    const all = steps.filter((step) => step.via === via);
+    const within = all.filter((step) => step.p99Ms < TARGETS.p99Ms);
+    return (within.length > 0 ? within : all).reduce<Step | undefined>(
+      (a, b) => (a && a.ordersPerSecond >= b.ordersPerSecond ? a : b),
+      undefined,
+    );
+  };
   const direct = bestOf(VIA.direct);
   const gateways = Object.fromEntries(
     routes.map((route) => {
@@ -251,11 +256,12 @@ function byGateway(routes: Route[], steps: Step[], skipped: Map<PeerName, string
               connections: best.connections,
               ordersPerSecond: best.ordersPerSecond,
               p99Ms: best.p99Ms,
+              withinP99Target: best.p99Ms < TARGETS.p99Ms,
               vsDirect: direct ? Number((best.ordersPerSecond / direct.ordersPerSecond).toFixed(3)) : null,
               gatewayCpuPerOrderMs: route.gateway === 'direct' ? null : (gatewayCpu ?? null),
               totalCpuPerOrderMs: best.cpuPerOrderMs.total,
             }
-          : null, // no step within the p99 target
+          : null, // no step measured
       ];
     }),
   );
