@@ -4,31 +4,45 @@
 // are killed with SIGKILL; then waits for quiet and checks the system's invariants
 // (systems/<name>/chaos.ts). Notes go to stderr; the last line is one JSON object. Exits 1 when
 // anything was lost, doubled, parked, left half-done or never converged.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SystemMap } from '@bounded/runner';
-import { runChaos } from './chaos/run.ts';
-import type { ChaosScenario } from './chaos/scenario.ts';
+import { type ChaosScenario, runChaos } from '@bounded/runner/chaos';
 
 const systemsDir = join(import.meta.dirname, '..', 'systems');
-const { values } = parseArgs({
-  options: {
-    system: { type: 'string' },
-    seconds: { type: 'string', default: '30' },
-    'kill-every': { type: 'string', default: '3' },
-    clients: { type: 'string', default: '4' },
-    replicas: { type: 'string', default: '1' },
-    bus: { type: 'string', default: 'embedded' },
-    'broker-restart-every': { type: 'string', default: '0' },
-    seed: { type: 'string' },
-    'base-port': { type: 'string' },
-    settle: { type: 'string', default: '60' },
-    'keep-data': { type: 'boolean', default: false },
-    logs: { type: 'boolean', default: false },
-  },
-});
+const USAGE = readFileSync(import.meta.filename, 'utf8')
+  .split('\n')
+  .slice(0, 2)
+  .join('\n')
+  .replaceAll('// ', '');
+const { values } = (() => {
+  try {
+    return parse();
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage: ${USAGE}`);
+    process.exit(2);
+  }
+})();
+function parse() {
+  return parseArgs({
+    options: {
+      system: { type: 'string' },
+      seconds: { type: 'string', default: '30' },
+      'kill-every': { type: 'string', default: '3' },
+      clients: { type: 'string', default: '4' },
+      replicas: { type: 'string', default: '1' },
+      bus: { type: 'string', default: 'embedded' },
+      'broker-restart-every': { type: 'string', default: '0' },
+      seed: { type: 'string' },
+      'base-port': { type: 'string' },
+      settle: { type: 'string', default: '60' },
+      'keep-data': { type: 'boolean', default: false },
+      logs: { type: 'boolean', default: false },
+    },
+  });
+}
 const covered = readdirSync(systemsDir).filter((name) => existsSync(join(systemsDir, name, 'chaos.ts')));
 if (!values.system || !covered.includes(values.system)) {
   console.error(`--system must be one of: ${covered.join(', ')}`);

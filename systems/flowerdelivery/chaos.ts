@@ -12,7 +12,7 @@ import {
   Findings,
   type Json,
   type Ledger,
-} from '../../scripts/chaos/scenario.ts';
+} from '@bounded/runner/chaos';
 
 const CUSTOMERS = ['customer1', 'customer2'];
 const ENDED = new Set(['OrderCancelled', 'OrderRejected']);

@@ -13,7 +13,7 @@ import {
   Findings,
   type Json,
   type Ledger,
-} from '../../scripts/chaos/scenario.ts';
+} from '@bounded/runner/chaos';
 
 const MEMBERS = ['customer1', 'customer2'];
 /** The development catalogue (BOOK_DEV_BOOKS=1): books 1–5. */

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runChaos } from '../../../scripts/chaos/run.ts';
-import type { ChaosScenario } from '../../../scripts/chaos/scenario.ts';
+import type { ChaosScenario } from '@bounded/runner/chaos';
+import { runChaos } from '@bounded/runner/chaos';
 import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 

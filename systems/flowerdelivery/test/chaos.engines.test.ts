@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { ChaosRun } from '../../../scripts/chaos/run.ts';
-import { assertClean, shortChaosRun } from '../../../scripts/chaos/testing.ts';
+import type { ChaosRun } from '@bounded/runner/chaos';
+import { assertClean, shortChaosRun } from '@bounded/runner/chaos';
 import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 

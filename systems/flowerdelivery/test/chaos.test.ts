@@ -9,11 +9,9 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { ChaosRun } from '@bounded/runner/chaos';
+import { assertClean, checkInvariants, MemoryLedger, shortChaosRun } from '@bounded/runner/chaos';
 import Database from 'better-sqlite3';
-import { checkInvariants } from '../../../scripts/chaos/check.ts';
-import { MemoryLedger } from '../../../scripts/chaos/ledger.ts';
-import type { ChaosRun } from '../../../scripts/chaos/run.ts';
-import { assertClean, shortChaosRun } from '../../../scripts/chaos/testing.ts';
 import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 

@@ -5,7 +5,7 @@
  * run's own, that too is killed and started again now and then.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Supervisor, SystemMap } from '@bounded/runner';
+import type { Supervisor, SystemMap } from '../index.ts';
 import type { Random } from './scenario.ts';
 
 export async function killRandomInstances(

@@ -5,7 +5,7 @@
  * are printed as diagnostics, never hidden, and everything else fails the test.
  */
 import assert from 'node:assert/strict';
-import type { SystemMap } from '@bounded/runner';
+import type { SystemMap } from '../index.ts';
 import { type ChaosRun, runChaos } from './run.ts';
 import type { ChaosScenario } from './scenario.ts';
 

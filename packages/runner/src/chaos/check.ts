@@ -6,7 +6,7 @@
  * (two 2xx answers of creating commands naming one id).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Supervisor, SystemMap } from '@bounded/runner';
+import type { Supervisor, SystemMap } from '../index.ts';
 import { inboxSize, openDatabases, parkedEvents } from './databases.ts';
 import type { ChaosScenario, Ledger, Violation } from './scenario.ts';
 
