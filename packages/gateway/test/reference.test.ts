@@ -111,7 +111,7 @@ describe('the API reference page', () => {
     await page.goto(`${url}/reference`);
     const operation = page.locator('details.op', { hasText: '/orders' });
     await operation.waitFor({ timeout: 30_000 });
-    assert.match(await operation.textContent(), /POST[\s\S]*roles: customer/);
+    assert.match((await operation.textContent()) ?? '', /POST[\s\S]*roles: customer/);
 
     await page.fill('input[name=username]', 'customer1');
     await page.fill('input[name=password]', 'customer1');
@@ -130,7 +130,7 @@ describe('the API reference page', () => {
     const answer = operation.locator('pre.status', { hasText: '201' });
     await answer.waitFor({ timeout: 30_000 });
     assert.match(
-      await answer.textContent(),
+      (await answer.textContent()) ?? '',
       /"itemName": "roses"[\s\S]*"by": "customer1"/,
       'sent as the signed-in user',
     );
