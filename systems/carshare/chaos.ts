@@ -86,9 +86,7 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
   // Not one reclaim row per rental: a cancel retried after its saga compensated (503) reclaims
   // again, and the compensated reclaim, superseded, is left as it was (coupon/src/domain/coupon.ts).
   found.unique('customerpages rows per rental', t.pages, 'orderId');
-  const tried = ledger.of('rental', 'accepted').length + ledger.of('rental', 'uncertain').length;
-  if (t.orders.length > tried)
-    found.add('doubled', `${t.orders.length} rentals saved for ${tried} rentals asked`);
+  found.notMoreThanTried(ledger, 'rental', t.orders, { saved: 'rentals saved', tried: 'rentals asked' });
   for (const saga of t.sagas)
     found.add(
       'saga',
@@ -103,11 +101,17 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
 function checkAccepted(found: Findings, t: Tables, ledger: Ledger): void {
   const orders = byColumn(t.orders, 'id');
   const cancellations = byColumn(t.cancellations, 'orderId');
-  for (const id of ledger.subjects('rental', 'accepted'))
-    if (!orders.has(id)) found.add('lost', `rental ${id} was answered 201 but is not saved`);
-  for (const id of ledger.subjects('cancel', 'accepted'))
-    if (!cancellations.has(id))
-      found.add('lost', `cancel of rental ${id} was answered 201 but has no cancellation`);
+  found.effects(
+    ledger,
+    { kind: 'rental', rows: orders, what: 'rental', answered: 201 },
+    {
+      kind: 'cancel',
+      rows: cancellations,
+      what: 'cancel of rental',
+      answered: 201,
+      missing: 'has no cancellation',
+    },
+  );
 }
 
 /** Each rental's services agree: paid once, delivered once, rewarded once, or all of it undone once. */

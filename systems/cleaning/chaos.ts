@@ -101,8 +101,7 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
     t.notices.map((n) => ({ key: `${n.orderId}-${n.kind}` })),
     'key',
   );
-  const tried = ledger.of('request', 'accepted').length + ledger.of('request', 'uncertain').length;
-  if (t.calls.length > tried) found.add('doubled', `${t.calls.length} requests saved for ${tried} sent`);
+  found.notMoreThanTried(ledger, 'request', t.calls, { saved: 'requests saved', tried: 'sent' });
   checkAccepted(found, t, ledger);
   checkRequests(found, t);
   checkPool(found, t);
@@ -112,21 +111,29 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
 function checkAccepted(found: Findings, t: Tables, ledger: Ledger): void {
   const calls = byColumn(t.calls, 'id');
   const assigns = byColumn(t.assigns, 'orderId');
-  for (const id of ledger.subjects('request', 'accepted'))
-    if (!calls.has(id)) found.add('lost', `request ${id} was answered 201 but is not saved`);
-  // A cancel and a completion that cross end Completed (README): both are the cancel's effect.
-  for (const id of ledger.subjects('cancel', 'accepted'))
-    if (!['Cancelled', 'Completed'].includes(calls.get(id)?.status))
-      found.add(
-        'lost',
-        `cancel of request ${id} was answered 204 but the request is ${calls.get(id)?.status}`,
-      );
-  for (const id of ledger.subjects('complete', 'accepted'))
-    if (assigns.get(id)?.status !== 'Completed')
-      found.add(
-        'lost',
-        `completion of ${id} was answered 200 but the assignment is ${assigns.get(id)?.status}`,
-      );
+  found.effects(
+    ledger,
+    { kind: 'request', rows: calls, what: 'request', answered: 201 },
+    // A cancel and a completion that cross end Completed (README): both are the cancel's effect.
+    {
+      kind: 'cancel',
+      rows: calls,
+      what: 'cancel of request',
+      answered: 204,
+      field: 'status',
+      states: ['Cancelled', 'Completed'],
+      row: 'the request',
+    },
+    {
+      kind: 'complete',
+      rows: assigns,
+      what: 'completion of',
+      answered: 200,
+      field: 'status',
+      states: ['Completed'],
+      row: 'the assignment',
+    },
+  );
 }
 
 /** Request, registration, assignment, history and messages agree on each request's outcome. */

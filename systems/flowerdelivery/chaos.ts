@@ -97,9 +97,7 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
   found.unique('store copies per order', t.copies, 'orderId');
   found.unique('deliveries per order', t.deliveries, 'orderId');
   found.unique('MyPage rows per order', t.pages, 'orderId');
-  const tried = ledger.of('order', 'accepted').length + ledger.of('order', 'uncertain').length;
-  if (t.orders.length > tried)
-    found.add('doubled', `${t.orders.length} orders saved for ${tried} orders placed`);
+  found.notMoreThanTried(ledger, 'order', t.orders, { saved: 'orders saved', tried: 'orders placed' });
   checkAccepted(found, t, ledger);
   checkSagas(found, t);
   checkMyPage(found, t);
@@ -110,26 +108,22 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
 function checkAccepted(found: Findings, t: Tables, ledger: Ledger): void {
   const orders = byColumn(t.orders, 'id');
   const copies = byColumn(t.copies, 'orderId');
-  for (const id of ledger.subjects('order', 'accepted'))
-    if (!orders.has(id)) found.add('lost', `order ${id} was answered 201 but is not saved`);
-  for (const id of ledger.subjects('cancel', 'accepted'))
-    if (orders.get(id)?.orderStatus !== 'OrderCancelled')
-      found.add(
-        'lost',
-        `cancel of order ${id} was answered 204 but the order is ${orders.get(id)?.orderStatus}`,
-      );
-  for (const id of ledger.subjects('store-reject', 'accepted'))
-    if (copies.get(id)?.orderStatus !== 'OrderRejected')
-      found.add(
-        'lost',
-        `rejection of order ${id} was answered 200 but its copy is ${copies.get(id)?.orderStatus}`,
-      );
-  for (const id of ledger.subjects('store-decorate', 'accepted'))
-    if (!['Decorated', 'OrderCancelled'].includes(copies.get(id)?.orderStatus))
-      found.add(
-        'lost',
-        `decoration of order ${id} was answered 200 but its copy is ${copies.get(id)?.orderStatus}`,
-      );
+  const copy = { rows: copies, answered: 200, field: 'orderStatus', row: 'its copy' };
+  found.effects(
+    ledger,
+    { kind: 'order', rows: orders, what: 'order', answered: 201 },
+    {
+      kind: 'cancel',
+      rows: orders,
+      what: 'cancel of order',
+      answered: 204,
+      field: 'orderStatus',
+      states: ['OrderCancelled'],
+      row: 'the order',
+    },
+    { kind: 'store-reject', what: 'rejection of order', states: ['OrderRejected'], ...copy },
+    { kind: 'store-decorate', what: 'decoration of order', states: ['Decorated', 'OrderCancelled'], ...copy },
+  );
 }
 
 /** Order, payment, store copy and delivery agree: nothing paid and forgotten, nothing cancelled and still on. */

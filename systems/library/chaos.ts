@@ -86,9 +86,10 @@ function read(db: Databases): Tables {
 function check(db: Databases, ledger: Ledger): Findings['list'] {
   const t = read(db);
   const found = new Findings();
-  const tried = ledger.of('reserve', 'accepted').length + ledger.of('reserve', 'uncertain').length;
-  if (t.rentals.length > tried)
-    found.add('doubled', `${t.rentals.length} rentals saved for ${tried} reservations sent`);
+  found.notMoreThanTried(ledger, 'reserve', t.rentals, {
+    saved: 'rentals saved',
+    tried: 'reservations sent',
+  });
   const live = t.rentals.filter((r) => r.reqState === 'reserve' || r.reqState === 'rental');
   found.unique('live rentals per book', live, 'bookId');
   checkAccepted(found, t, ledger);
@@ -100,20 +101,24 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
 /** Every 2xx left its effect (a rejection, decided later by the book, overrides any of them). */
 function checkAccepted(found: Findings, t: Tables, ledger: Ledger): void {
   const rentals = byColumn(t.rentals, 'id');
-  for (const id of ledger.subjects('reserve', 'accepted'))
-    if (!rentals.has(id)) found.add('lost', `reservation ${id} was answered 201 but is not saved`);
   const after: Record<string, readonly string[]> = {
     rental: ['rental', 'return', 'rejected'],
     return: ['return', 'rejected'],
     cancel: ['cancel', 'rejected'],
   };
-  for (const [kind, states] of Object.entries(after))
-    for (const id of ledger.subjects(kind, 'accepted'))
-      if (!states.includes(rentals.get(id)?.reqState))
-        found.add(
-          'lost',
-          `${kind} of rental ${id} was answered 200 but the rental is ${rentals.get(id)?.reqState}`,
-        );
+  found.effects(
+    ledger,
+    { kind: 'reserve', rows: rentals, what: 'reservation', answered: 201 },
+    ...Object.entries(after).map(([kind, states]) => ({
+      kind,
+      rows: rentals,
+      what: `${kind} of rental`,
+      answered: 200,
+      field: 'reqState',
+      states,
+      row: 'the rental',
+    })),
+  );
 }
 
 /** Rental, payment and book agree: paid once, refunded exactly when ended so, one holder per book. */

@@ -93,9 +93,7 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
   found.unique('shop copies per order', t.shops, 'orderNo');
   found.unique('shipments per order', t.shippings, 'orderNo');
   found.unique('statusViews rows per order', t.views, 'orderNo');
-  const tried = ledger.of('order', 'accepted').length + ledger.of('order', 'uncertain').length;
-  if (t.orders.length > tried)
-    found.add('doubled', `${t.orders.length} orders saved for ${tried} orders placed`);
+  found.notMoreThanTried(ledger, 'order', t.orders, { saved: 'orders saved', tried: 'orders placed' });
   checkAccepted(found, t, ledger);
   checkSagas(found, t);
   checkViews(found, t);
@@ -106,26 +104,22 @@ function check(db: Databases, ledger: Ledger): Findings['list'] {
 function checkAccepted(found: Findings, t: Tables, ledger: Ledger): void {
   const orders = byColumn(t.orders, 'id');
   const shops = byColumn(t.shops, 'orderNo');
-  for (const id of ledger.subjects('order', 'accepted'))
-    if (!orders.has(id)) found.add('lost', `order ${id} was answered 201 but is not saved`);
-  for (const id of ledger.subjects('cancel', 'accepted'))
-    if (orders.get(id)?.orderStatus !== 'Canceled')
-      found.add(
-        'lost',
-        `cancel of order ${id} was answered 200 but the order is ${orders.get(id)?.orderStatus}`,
-      );
-  for (const id of ledger.subjects('shop-reject', 'accepted'))
-    if (shops.get(id)?.deliveryStatus !== 'Rejected')
-      found.add(
-        'lost',
-        `rejection of order ${id} was answered 200 but the shop copy is ${shops.get(id)?.deliveryStatus}`,
-      );
-  for (const id of ledger.subjects('shop-accept', 'accepted'))
-    if (!['Accepted', 'Canceled'].includes(shops.get(id)?.deliveryStatus))
-      found.add(
-        'lost',
-        `acceptance of order ${id} was answered 200 but the shop copy is ${shops.get(id)?.deliveryStatus}`,
-      );
+  const shopCopy = { rows: shops, answered: 200, field: 'deliveryStatus', row: 'the shop copy' };
+  found.effects(
+    ledger,
+    { kind: 'order', rows: orders, what: 'order', answered: 201 },
+    {
+      kind: 'cancel',
+      rows: orders,
+      what: 'cancel of order',
+      answered: 200,
+      field: 'orderStatus',
+      states: ['Canceled'],
+      row: 'the order',
+    },
+    { kind: 'shop-reject', what: 'rejection of order', states: ['Rejected'], ...shopCopy },
+    { kind: 'shop-accept', what: 'acceptance of order', states: ['Accepted', 'Canceled'], ...shopCopy },
+  );
 }
 
 /** Order, payment, shop copy and shipment agree: nothing paid and forgotten, nothing ended and still shipping. */

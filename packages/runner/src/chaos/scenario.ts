@@ -123,4 +123,47 @@ export class Findings {
     for (const [value, n] of repeated(rows, column))
       this.add('doubled', `${what}: ${n} rows for ${column}=${value}`);
   }
+
+  /** More rows saved than `kind` commands tried (answered 2xx, or in doubt) is one done twice. */
+  notMoreThanTried(
+    ledger: Ledger,
+    kind: string,
+    saved: readonly Json[],
+    what: { saved: string; tried: string },
+  ): void {
+    const tried = ledger.of(kind, 'accepted').length + ledger.of(kind, 'uncertain').length;
+    if (saved.length > tried) this.add('doubled', `${saved.length} ${what.saved} for ${tried} ${what.tried}`);
+  }
+
+  /** One `lost` per `kind` command answered 2xx whose subject's row does not show its effect. */
+  effects(ledger: Ledger, ...checks: EffectCheck[]): void {
+    for (const c of checks)
+      for (const id of ledger.subjects(c.kind, 'accepted')) {
+        const row = c.rows.get(id);
+        if (!c.field) {
+          if (!row)
+            this.add('lost', `${c.what} ${id} was answered ${c.answered} but ${c.missing ?? 'is not saved'}`);
+        } else if (!(c.states ?? []).includes(row?.[c.field]))
+          this.add('lost', `${c.what} ${id} was answered ${c.answered} but ${c.row} is ${row?.[c.field]}`);
+      }
+  }
+}
+
+/**
+ * What a command answered 2xx must have left: its subject's row (keyed by the command's subject),
+ * and, when `field` is given, that field in one of `states`.
+ */
+export interface EffectCheck {
+  readonly kind: string;
+  readonly rows: ReadonlyMap<unknown, Json>;
+  /** How the message names the command: `cancel of order`. */
+  readonly what: string;
+  /** The status the client was answered (for the message). */
+  readonly answered: number;
+  readonly field?: string;
+  readonly states?: readonly unknown[];
+  /** How the message names the row: `the order`. */
+  readonly row?: string;
+  /** Said when the row is missing (default `is not saved`). */
+  readonly missing?: string;
 }
