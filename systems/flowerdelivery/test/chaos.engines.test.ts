@@ -13,8 +13,17 @@ import { assertClean, shortChaosRun } from '@bounded/runner/chaos';
 import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 
-/** The finding chaos.test.ts names (placePaidOrder: a payment whose order was never saved). */
-const KNOWN = [/was never saved \(no refund\)/, /MyPage has a row for order \d+, which does not exist/];
+/**
+ * Two findings, named in the README's Chaos section and not fixed yet: placePaidOrder's payment
+ * whose order was never saved (as chaos.test.ts names it), and the NATS one — instance kills
+ * together with broker restarts can leave a consumer group's partitions stalled (here delivery
+ * never handles an OrderCancelled; seen once in a CI run). Anything else fails the test.
+ */
+const KNOWN = [
+  /was never saved \(no refund\)/,
+  /MyPage has a row for order \d+, which does not exist/,
+  /is OrderCancelled but its delivery is still requested/,
+];
 
 describe('flowerdelivery under chaos, its NATS broker restarted too', { timeout: 240_000 }, () => {
   let run: ChaosRun;
