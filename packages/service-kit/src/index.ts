@@ -11,7 +11,7 @@ export { postForId } from './created-id.ts';
 export { accept, advance, type Decision, type Rejection, refuse } from './decision.ts';
 export { type EventCatalog, type EventCatalogSpec, type EventOf, eventCatalog } from './event-catalog.ts';
 export { decided, hal, IdParams, LIMITS, PagingQuery } from './http.ts';
-export { type OutboxEvent, type PaidOrderSteps, placePaidOrder } from './paid-order.ts';
+export { type OutboxEvent, type PaidOrderSteps, type PaidOrders, paidOrders } from './paid-order.ts';
 export {
   assignedIds,
   type CreateOf,
@@ -35,6 +35,7 @@ export {
 export {
   certainlyNotDone,
   type Saga,
+  type SagaContext,
   type SagaDefinition,
   type SagaRunnerOptions,
   type SagaStatus,

@@ -131,6 +131,12 @@ export interface SagaDefinition<DB, I, O> {
    * the saga's end. Its outcome (JSON) is what a repeated request is answered with.
    */
   complete(trx: Kysely<DB>, record: RecordEvents, input: I, results: StepResults): Promise<O>;
+  /**
+   * Given: `complete` failing (its transaction rolled back) undoes the steps, newest first, and
+   * ends the saga compensated; the caller gets the error this returns. Absent: the saga stays
+   * running and the resume loop tries to complete it again (the last step asked again first).
+   */
+  whenCompleteFails?(input: I, error: unknown): Error;
 }
 
 export interface StartOptions<DB, I = unknown> {
@@ -165,7 +171,7 @@ export interface SagaRunnerOptions {
   readonly retryAfterSeconds?: number;
 }
 
-type SagaContext<DB> = Pick<ServiceContext<DB, unknown>, 'command' | 'store' | 'log' | 'onClose'> &
+export type SagaContext<DB> = Pick<ServiceContext<DB, unknown>, 'command' | 'store' | 'log' | 'onClose'> &
   Partial<Pick<ServiceContext<DB, unknown>, 'app'>>;
 type Row = SagaTables['bounded_sagas'];
 type Db = Kysely<SagaTables>;
@@ -377,9 +383,16 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
         if (!(await progress(trx as unknown as Db, finished, owner, stored))) throw lost;
         return outcome;
       }, row.traceparent ?? undefined)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (error === lost) return lost;
-        throw error;
+        if (!def.whenCompleteFails) throw error;
+        const refusal = def.whenCompleteFails(input, error);
+        ctx.log.error(
+          { saga: row.saga, sagaId: row.id, correlation: row.correlation, err: error },
+          'saga could not complete; its steps are being compensated',
+        );
+        await compensate(def, finished, owner, results, refusal);
+        throw refusal;
       });
     return outcome === lost ? settledBy<O>(finished.id) : (outcome as O);
   }

@@ -5,12 +5,11 @@
  */
 import { currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { callerOf, hal, resourceRoutes } from '@bounded/service-kit';
+import { callerOf, hal, type PaidOrders, resourceRoutes } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { Count, CustomerId, customerFor, Id, toNumber } from '../../fields.ts';
-import { placeRentalCommand } from './commands/place-rental.ts';
 import type { OrderContext } from './config.ts';
-import type { PaymentPort } from './payment-port.ts';
+import type { Order, RentalRequest } from './domain/order.ts';
 import { orders } from './resources.ts';
 
 /** What a customer sends (the seed: productId, qty); server-owned fields (status="order") are ignored. */
@@ -20,16 +19,14 @@ const RentalBody = Type.Object({
   customerId: Type.Optional(CustomerId),
 });
 
-export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
+export function orderRoutes(ctx: OrderContext, placing: PaidOrders<RentalRequest, Order>): void {
   const { app } = ctx;
 
   app.post('/orders', { schema: { body: RentalBody } }, async (request, reply) => {
     const { productId, qty, customerId: named } = request.body;
     const customer = customerFor(callerOf(request), named);
     if (!customer.ok) throw new ForbiddenError(customer.rejection.code, customer.rejection.message);
-    const order = await placeRentalCommand(
-      ctx,
-      payment,
+    const order = await placing.place(
       {
         productId: toNumber(productId),
         qty: qty === undefined ? 1 : toNumber(qty),

@@ -1,5 +1,13 @@
 /** The order service's stored resources, declared once (table, migration, HAL, read routes). */
-import { createTables, declareResource, LIMITS, Nullable, type TableOf } from '@bounded/service-kit';
+import {
+  createTables,
+  declareResource,
+  LIMITS,
+  Nullable,
+  type SagaTables,
+  sagaMigrations,
+  type TableOf,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { SEE_ALL } from '../../fields.ts';
 
@@ -29,8 +37,8 @@ export const orders = declareResource({
   notFound: 'ORDER.NOT_FOUND',
 });
 
-export interface OrderTables {
+export interface OrderTables extends SagaTables {
   orders: TableOf<typeof orders>;
 }
 
-export const migrations = { '0001_orders': createTables(orders) };
+export const migrations = { ...sagaMigrations, '0001_orders': createTables(orders) };

@@ -2,6 +2,7 @@
 import type { ServiceDefinition } from '@bounded/kernel';
 import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
+import { rentalPlacing } from './commands/place-rental.ts';
 import { orderConfig } from './config.ts';
 import { orderRoutes } from './http.ts';
 import { paymentOverHttp } from './payment-port.ts';
@@ -15,7 +16,7 @@ export const orderService: ServiceDefinition<OrderTables, typeof orderConfig> = 
   migrations,
   setup(ctx) {
     const payment = calleeClient(ctx, 'payment');
-    orderRoutes(ctx, paymentOverHttp(payment));
+    orderRoutes(ctx, rentalPlacing(ctx, paymentOverHttp(payment)));
     ctx.policies(followRental);
   },
 };

@@ -6,12 +6,19 @@
  */
 import { currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { type Caller, callerOf, hal, IdParams, LIMITS, resourceRoutes } from '@bounded/service-kit';
+import {
+  type Caller,
+  callerOf,
+  hal,
+  IdParams,
+  LIMITS,
+  type PaidOrders,
+  resourceRoutes,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { cancelCleaningCommand } from './commands/cancel-cleaning.ts';
-import { requestCleaningCommand } from './commands/request-cleaning.ts';
 import type { CleanCallContext } from './config.ts';
-import type { ManagePort } from './manage-port.ts';
+import type { CleanCall, CleanCallRequest } from './domain/clean-call.ts';
 import { cleanCalls } from './tables.ts';
 
 /**
@@ -40,14 +47,15 @@ function customerOf(caller: Caller, named: string | undefined): string | null {
   );
 }
 
-export function cleanCallRoutes(ctx: CleanCallContext, manage: ManagePort): void {
+export function cleanCallRoutes(
+  ctx: CleanCallContext,
+  requests: PaidOrders<CleanCallRequest, CleanCall>,
+): void {
   const { app } = ctx;
 
   app.post('/cleancalls', { schema: { body: CleanCallBody } }, async (request, reply) => {
     const { tel, location, cost, customerId } = request.body;
-    const call = await requestCleaningCommand(
-      ctx,
-      manage,
+    const call = await requests.place(
       { tel, location, cost: Number(cost), customerId: customerOf(callerOf(request), customerId) },
       currentTraceparent(request),
     );

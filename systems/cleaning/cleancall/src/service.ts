@@ -2,6 +2,7 @@
 import type { ServiceDefinition } from '@bounded/kernel';
 import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
+import { cleaningRequests } from './commands/request-cleaning.ts';
 import { cleanCallConfig } from './config.ts';
 import { cleanCallRoutes } from './http.ts';
 import { manageOverHttp } from './manage-port.ts';
@@ -15,7 +16,7 @@ export const cleanCallService: ServiceDefinition<CleanCallTables, typeof cleanCa
   migrations,
   setup(ctx) {
     const cleanmanage = calleeClient(ctx, 'cleanmanage');
-    cleanCallRoutes(ctx, manageOverHttp(cleanmanage));
+    cleanCallRoutes(ctx, cleaningRequests(ctx, manageOverHttp(cleanmanage)));
     ctx.policies(followAssignment);
   },
 };

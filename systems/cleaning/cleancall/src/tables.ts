@@ -1,5 +1,13 @@
 /** The cleancall service's one table, declared once (columns, migration, read routes). */
-import { createTables, declareResource, LIMITS, Nullable, type TableOf } from '@bounded/service-kit';
+import {
+  createTables,
+  declareResource,
+  LIMITS,
+  Nullable,
+  type SagaTables,
+  sagaMigrations,
+  type TableOf,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 
 const Status = Type.Union([
@@ -36,8 +44,8 @@ export const cleanCalls = declareResource({
   notFound: 'CLEANCALL.NOT_FOUND',
 });
 
-export interface CleanCallTables {
+export interface CleanCallTables extends SagaTables {
   clean_calls: TableOf<typeof cleanCalls>;
 }
 
-export const migrations = { '0001_clean_calls': createTables(cleanCalls) };
+export const migrations = { ...sagaMigrations, '0001_clean_calls': createTables(cleanCalls) };

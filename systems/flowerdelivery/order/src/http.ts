@@ -7,14 +7,12 @@
  */
 import { BadRequestError, currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { callerOf, hal, IdParams, resourceRoutes } from '@bounded/service-kit';
+import { callerOf, hal, IdParams, type PaidOrders, resourceRoutes } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { orderLineFields } from '../../order-line.ts';
 import { cancelOrderCommand } from './commands/cancel-order.ts';
-import { placeOrderCommand } from './commands/place-order.ts';
 import type { OrderContext } from './config.ts';
-import { type CustomerDecision, customerFor } from './domain/order.ts';
-import type { PaymentPort } from './payment-port.ts';
+import { type CustomerDecision, customerFor, type Order, type OrderRequest } from './domain/order.ts';
 import { orders } from './tables.ts';
 
 /**
@@ -34,16 +32,14 @@ function customerOrThrow(decision: CustomerDecision): string {
   ]);
 }
 
-export function orderRoutes(ctx: OrderContext, payment: PaymentPort): void {
+export function orderRoutes(ctx: OrderContext, placing: PaidOrders<OrderRequest, Order>): void {
   const { app } = ctx;
   resourceRoutes(app, ctx.store.db, orders);
 
   app.post('/orders', { schema: { body: OrderBody } }, async (request, reply) => {
     const { itemName, qty, itemPrice, storeName } = request.body;
     const userName = customerOrThrow(customerFor(callerOf(request), request.body.userName));
-    const order = await placeOrderCommand(
-      ctx,
-      payment,
+    const order = await placing.place(
       { itemName, qty, itemPrice, storeName, userName },
       currentTraceparent(request),
     );

@@ -1,4 +1,12 @@
-import { createTables, declareResource, LIMITS, OneOf, type TableOf } from '@bounded/service-kit';
+import {
+  createTables,
+  declareResource,
+  LIMITS,
+  OneOf,
+  type SagaTables,
+  sagaMigrations,
+  type TableOf,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { orderLineFields } from '../../order-line.ts';
 import { ORDER_STATUSES, PAYMENT_STATUSES } from './domain/order.ts';
@@ -27,12 +35,13 @@ export const orders = declareResource({
   owner: 'userName',
 });
 
-export interface OrderTables {
+export interface OrderTables extends SagaTables {
   order_numbers: TableOf<typeof orderNumbers>;
   orders: TableOf<typeof orders>;
 }
 
 export const migrations = {
+  ...sagaMigrations,
   '0001_orders': createTables(orderNumbers, orders),
   '0002_orders_user': {
     // GET /orders through the gateway lists only the caller's orders.

@@ -6,13 +6,20 @@
  */
 import { BadRequestError, currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { type Caller, callerOf, hal, IdParams, LIMITS, resourceRoutes } from '@bounded/service-kit';
+import {
+  type Caller,
+  callerOf,
+  hal,
+  IdParams,
+  LIMITS,
+  type PaidOrders,
+  resourceRoutes,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { requestCommand } from './commands/request.ts';
-import { reserveCommand } from './commands/reserve.ts';
+import type { Reservation } from './commands/reserve.ts';
 import type { RentalContext } from './config.ts';
 import { memberFor, RENTAL_REQUESTS, type Rental } from './domain/rental.ts';
-import type { PaymentPort } from './payment-port.ts';
 import { rentals } from './tables.ts';
 
 /**
@@ -47,14 +54,17 @@ function memberOrThrow(caller: Caller, named: string | undefined): string {
   return decision.memberId;
 }
 
-export function rentalRoutes(ctx: RentalContext, payment: PaymentPort): void {
+export function rentalRoutes(ctx: RentalContext, reserving: PaidOrders<Reservation, Rental>): void {
   const { app } = ctx;
   const resource = (base: string, rental: Rental) => rentals.resource(base, rental);
 
   app.post('/rentals', { schema: { body: ReserveBody } }, async (request, reply) => {
     const { memberId, bookId } = request.body;
     const member = memberOrThrow(callerOf(request), memberId === undefined ? undefined : String(memberId));
-    const rental = await reserveCommand(ctx, payment, member, Number(bookId), currentTraceparent(request));
+    const rental = await reserving.place(
+      { memberId: member, bookId: Number(bookId) },
+      currentTraceparent(request),
+    );
     const body = resource(baseUrlOf(request), rental);
     return hal(reply, 201, body, (body._links as { self: { href: string } }).self.href);
   });

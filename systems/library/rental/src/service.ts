@@ -2,6 +2,7 @@
 import type { ServiceDefinition } from '@bounded/kernel';
 import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
+import { reservations } from './commands/reserve.ts';
 import { rentalConfig } from './config.ts';
 import { rentalRoutes } from './http.ts';
 import { paymentOverHttp } from './payment-port.ts';
@@ -15,7 +16,7 @@ export const rentalService: ServiceDefinition<RentalTables, typeof rentalConfig>
   migrations,
   setup(ctx) {
     const payment = calleeClient(ctx, 'payment');
-    rentalRoutes(ctx, paymentOverHttp(payment));
+    rentalRoutes(ctx, reservations(ctx, paymentOverHttp(payment)));
     ctx.policies(settleRejection);
   },
 };

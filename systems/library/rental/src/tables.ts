@@ -5,6 +5,8 @@ import {
   LIMITS,
   Nullable,
   type RowOf,
+  type SagaTables,
+  sagaMigrations,
   type TableOf,
 } from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
@@ -44,8 +46,8 @@ export const rentals = declareResource({
 });
 
 export type RentalRow = RowOf<typeof rentals>;
-export interface RentalTables {
+export interface RentalTables extends SagaTables {
   rentals: TableOf<typeof rentals>;
 }
 
-export const migrations = { '0001_rentals': createTables(rentals) };
+export const migrations = { ...sagaMigrations, '0001_rentals': createTables(rentals) };

@@ -6,14 +6,12 @@
  */
 import { currentTraceparent, ForbiddenError } from '@bounded/kernel';
 import { baseUrlOf } from '@bounded/rest';
-import { callerOf, hal, IdParams, resourceRoutes } from '@bounded/service-kit';
+import { callerOf, hal, IdParams, type PaidOrders, resourceRoutes } from '@bounded/service-kit';
 import { type TNull, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { lineFields, recipientFields } from '../../order-line.ts';
 import { cancelOrderCommand } from './commands/cancel-order.ts';
-import { placeOrderCommand } from './commands/place-order.ts';
 import type { OrderContext } from './config.ts';
-import { type CustomerDecision, customerFor } from './domain/order.ts';
-import type { PayPort } from './pay-port.ts';
+import { type CustomerDecision, customerFor, type Order, type OrderRequest } from './domain/order.ts';
 import { orders } from './tables.ts';
 
 /**
@@ -45,16 +43,14 @@ function customerOrThrow(decision: CustomerDecision): string | null {
   throw new ForbiddenError(decision.rejection.code, decision.rejection.message);
 }
 
-export function orderRoutes(ctx: OrderContext, pay: PayPort): void {
+export function orderRoutes(ctx: OrderContext, placing: PaidOrders<OrderRequest, Order>): void {
   const { app } = ctx;
   resourceRoutes(app, ctx.store.db, orders);
 
   app.post('/orders', { schema: { body: OrderBody } }, async (request, reply) => {
     const body = request.body;
     const customerId = customerOrThrow(customerFor(callerOf(request), body.customerId));
-    const order = await placeOrderCommand(
-      ctx,
-      pay,
+    const order = await placing.place(
       {
         itemNo: number(body.itemNo, 1),
         qty: number(body.qty, 1),

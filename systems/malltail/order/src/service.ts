@@ -2,6 +2,7 @@
 import type { ServiceDefinition } from '@bounded/kernel';
 import { calleeClient } from '@bounded/service-kit';
 import { TOPIC } from '../../system.ts';
+import { orderPlacing } from './commands/place-order.ts';
 import { orderConfig } from './config.ts';
 import { orderRoutes } from './http.ts';
 import { payOverHttp } from './pay-port.ts';
@@ -15,7 +16,7 @@ export const orderService: ServiceDefinition<OrderTables, typeof orderConfig> = 
   migrations,
   setup(ctx) {
     const pay = calleeClient(ctx, 'pay');
-    orderRoutes(ctx, payOverHttp(pay));
+    orderRoutes(ctx, orderPlacing(ctx, payOverHttp(pay)));
     ctx.policies(orderPolicies);
   },
 };

@@ -1,4 +1,13 @@
-import { createTables, declareResource, LIMITS, Nullable, OneOf, type TableOf } from '@bounded/service-kit';
+import {
+  createTables,
+  declareResource,
+  LIMITS,
+  Nullable,
+  OneOf,
+  type SagaTables,
+  sagaMigrations,
+  type TableOf,
+} from '@bounded/service-kit';
 import { Type } from '@sinclair/typebox';
 import { lineFields, recipientFields } from '../../order-line.ts';
 import { ORDER_DELIVERY_STATUSES, ORDER_STATUSES, PAY_STATUSES } from './domain/order.ts';
@@ -38,9 +47,9 @@ export const orders = declareResource({
   links: () => ({ cancel: 'cancel' }),
 });
 
-export interface OrderTables {
+export interface OrderTables extends SagaTables {
   order_numbers: TableOf<typeof orderNumbers>;
   orders: TableOf<typeof orders>;
 }
 
-export const migrations = { '0001_orders': createTables(orderNumbers, orders) };
+export const migrations = { ...sagaMigrations, '0001_orders': createTables(orderNumbers, orders) };

@@ -2,10 +2,11 @@
  * A member reserves a book: number the rental, pay for it (sync, through the breaker), then
  * save it with its Reserved event in one transaction. Payment down or slow → nothing is saved
  * (503 + Retry-After). Saving fails after the payment went through → PaymentCompensationRequested
- * (outbox) has payment refund it (placePaidOrder). Whether the book is free is not asked here:
- * the book service settles that by events (domain/rental.ts explains why).
+ * (outbox) has payment refund it; the process killed in between → the rental is saved after
+ * restart (service-kit's paidOrders). Whether the book is free is not asked here: the book
+ * service settles that by events (domain/rental.ts explains why).
  */
-import { placePaidOrder } from '@bounded/service-kit';
+import { type PaidOrders, paidOrders } from '@bounded/service-kit';
 import { idBlocks } from '@bounded/store';
 import { toNewEvent } from '../../../events.ts';
 import type { RentalContext } from '../config.ts';
@@ -13,26 +14,25 @@ import { type Rental, reserve } from '../domain/rental.ts';
 import type { PaymentPort } from '../payment-port.ts';
 import { rentals } from '../tables.ts';
 
-export function reserveCommand(
-  ctx: RentalContext,
-  payment: PaymentPort,
-  memberId: string,
-  bookId: number,
-  traceparent?: string,
-): Promise<Rental> {
-  return placePaidOrder(
-    ctx,
-    {
-      number: () => idBlocks(ctx.store, 'rental').next(),
-      pay: (rentalId, token) => payment.pay({ rentalId, memberId, bookId }, token, traceparent),
-      decide: (rentalId) => reserve(rentalId, memberId, bookId),
-      save: (trx, rental) => rentals.insert(trx, rental),
-      compensation: (rentalId, paymentId) => ({
-        type: 'PaymentCompensationRequested' as const,
-        data: { rentalId, paymentId, reason: 'rental could not be saved after payment' },
-      }),
-      toNewEvent,
-    },
-    traceparent,
-  );
+/** Who reserves which book: what the reservation saga keeps (as JSON) until the rental is saved. */
+export interface Reservation {
+  readonly memberId: string;
+  readonly bookId: number;
+}
+
+/** Defined once per process, in setup: rentals paid but not saved are resumed from its rows. */
+export function reservations(ctx: RentalContext, payment: PaymentPort): PaidOrders<Reservation, Rental> {
+  return paidOrders(ctx, {
+    name: 'reserve',
+    number: () => idBlocks(ctx.store, 'rental').next(),
+    pay: (rentalId, { memberId, bookId }, key, traceparent) =>
+      payment.pay({ rentalId, memberId, bookId }, key, traceparent),
+    decide: (rentalId, { memberId, bookId }) => reserve(rentalId, memberId, bookId),
+    save: (trx, rental) => rentals.insert(trx, rental),
+    compensation: (rentalId, paymentId) => ({
+      type: 'PaymentCompensationRequested' as const,
+      data: { rentalId, paymentId, reason: 'rental could not be saved after payment' },
+    }),
+    toNewEvent,
+  });
 }

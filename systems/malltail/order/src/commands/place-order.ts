@@ -2,38 +2,33 @@
  * Place an order: number it, pay for it (sync, through the breaker), then save it with its
  * Ordered event in one transaction. Pay down or slow → nothing is saved (the caller gets 503 +
  * Retry-After). Save fails after the payment went through → a PaymentCompensationRequested
- * event (outbox) asks pay to refund, so no paid-but-missing order is left behind (see placePaidOrder).
+ * event (outbox) asks pay to refund; the process killed in between → the order is saved after
+ * restart (see service-kit's paidOrders): no paid-but-missing order is left behind.
  */
-import { assignedIds, placePaidOrder } from '@bounded/service-kit';
+import { assignedIds, type PaidOrders, paidOrders } from '@bounded/service-kit';
 import { toNewEvent } from '../../../events.ts';
 import type { OrderContext } from '../config.ts';
 import { type Order, type OrderRequest, placeOrder } from '../domain/order.ts';
 import type { PayPort } from '../pay-port.ts';
 import { orderNumbers, orders } from '../tables.ts';
 
-export function placeOrderCommand(
-  ctx: OrderContext,
-  pay: PayPort,
-  request: OrderRequest,
-  traceparent?: string,
-): Promise<Order> {
-  const { itemNo, qty, customerId } = request;
-  return placePaidOrder(
-    ctx,
-    {
-      number: () => numberOrder(ctx),
-      pay: (orderNo, token) => pay.pay({ orderNo, itemNo, qty, customerId }, token, traceparent),
-      // The order's date is the moment it was paid (the clock stays out of the domain).
-      decide: (orderNo, paymentId) => placeOrder(orderNo, request, paymentId, new Date().toISOString()),
-      save: (trx, order) => orders.insert(trx, order),
-      compensation: (orderId, paymentId) => ({
-        type: 'PaymentCompensationRequested' as const,
-        data: { orderId, paymentId, reason: 'order could not be saved after payment' },
-      }),
-      toNewEvent,
-    },
-    traceparent,
-  );
+/** Defined once per process, in setup: orders paid but not saved are resumed from its rows. */
+export function orderPlacing(ctx: OrderContext, pay: PayPort): PaidOrders<OrderRequest, Order> {
+  return paidOrders(ctx, {
+    name: 'placeOrder',
+    number: () => numberOrder(ctx),
+    pay: (orderNo, { itemNo, qty, customerId }, key, traceparent) =>
+      pay.pay({ orderNo, itemNo, qty, customerId }, key, traceparent),
+    // The order's date is the moment it was paid (the clock stays out of the domain).
+    decide: (orderNo, request, paymentId) =>
+      placeOrder(orderNo, request, paymentId, new Date().toISOString()),
+    save: (trx, order) => orders.insert(trx, order),
+    compensation: (orderId, paymentId) => ({
+      type: 'PaymentCompensationRequested' as const,
+      data: { orderId, paymentId, reason: 'order could not be saved after payment' },
+    }),
+    toNewEvent,
+  });
 }
 
 /**
