@@ -8,6 +8,7 @@ export {
   LOG_LEVELS,
   loadConfig,
 } from './config.ts';
+export { NotYetError } from '@bounded/outbox';
 export { type ErrorBody, errorBody, resolveError } from './error-handler.ts';
 export {
   AppError,

@@ -20,6 +20,11 @@ export interface ConsumerOptions<DB> {
   /** Attempts before an event is parked (default 5), with backoff from baseDelayMs (default 50). */
   readonly attempts?: number;
   readonly baseDelayMs?: number;
+  /**
+   * How long an event whose handler says `NotYetError` is retried before it is parked (default
+   * 60 s; the backoff capped at 1 s): what it waits for is being written elsewhere.
+   */
+  readonly notYetForMs?: number;
   /** After a transaction that handled an event committed (e.g. to kick the outbox relay). */
   readonly afterCommit?: () => void;
   readonly onRetry?: (event: DeliveredEvent, error: unknown, attempt: number) => void;
@@ -59,6 +64,7 @@ const insertClaim = reusable((db, [grp, event_id, handled_at]) => {
 export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): IdempotentConsumer {
   const attempts = options.attempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 50;
+  const notYetForMs = options.notYetForMs ?? 60_000;
 
   /**
    * Records the event in the inbox; false if it was there already (a duplicate). The primary
@@ -84,14 +90,16 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
     if (event.type === MALFORMED_EVENT_TYPE) return park(event, String(event.data.error), 0);
     const handler = options.handlers[event.type];
     if (!handler) return;
+    const first = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         await once(event, handler);
         return;
       } catch (error) {
-        if (attempt >= attempts) return park(event, error, attempt);
+        const waiting = error instanceof NotYetError && Date.now() - first < notYetForMs;
+        if (attempt >= attempts && !waiting) return park(event, error, attempt);
         options.onRetry?.(event, error, attempt);
-        await sleep(baseDelayMs * 2 ** (attempt - 1));
+        await sleep(Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
       }
     }
   }
@@ -182,6 +190,18 @@ export function idempotentConsumer<DB>(options: ConsumerOptions<DB>): Idempotent
       return outcome;
     },
   };
+}
+
+const MAX_BACKOFF_MS = 1000;
+
+/**
+ * A handler's "not yet": what the event needs (e.g. the order it is about) is still being
+ * written by another transaction or process — an order paid and saved a few seconds later after
+ * its service restarted. Retried for `notYetForMs` instead of `attempts`, then parked like any
+ * other failure, its partition waiting meanwhile (the events after it keep their order).
+ */
+export class NotYetError extends Error {
+  override readonly name = 'NotYetError';
 }
 
 export class ParkedEventNotFound extends Error {

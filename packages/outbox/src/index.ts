@@ -2,6 +2,7 @@ export {
   type ConsumerOptions,
   type IdempotentConsumer,
   idempotentConsumer,
+  NotYetError,
   ParkedEventNotFound,
   ParkedEventNotReplayable,
   type PolicyHandler,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { event, waitFor } from '@bounded/bus/contract';
-import { idempotentConsumer, listParked, ParkedEventNotFound } from '../src/index.ts';
+import { idempotentConsumer, listParked, NotYetError, ParkedEventNotFound } from '../src/index.ts';
 import { openWorld } from './fixtures/world.ts';
 
 /** Parking and replay: poison.test.ts runs it on SQLite, outbox.engines.test.ts on PostgreSQL and MariaDB. */
@@ -66,6 +66,58 @@ export function poisonSuite(tier: string, newDatabase: (dir: string) => Promise<
       assert.equal(handled.length, 4);
     } finally {
       await subscription.close();
+      await bus.close();
+      await store.close();
+    }
+  });
+
+  it(`an event whose handler says "not yet" is retried past its attempts until what it needs is written, and parked only after notYetForMs (${tier})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bounded-not-yet-'));
+    const { store, bus } = await openWorld(join(dir, 'bus'), await newDatabase(dir));
+    let orderSaved = false;
+    let tries = 0;
+    const following = (notYetForMs: number) =>
+      idempotentConsumer({
+        store,
+        group: `order-${notYetForMs}`,
+        attempts: 2,
+        baseDelayMs: 5,
+        notYetForMs,
+        handlers: {
+          Shipped: async (e, trx) => {
+            tries++;
+            if (!orderSaved) throw new NotYetError(`order ${e.key} not found (yet)`);
+            await trx
+              .insertInto('effects')
+              .values({ event_id: e.id, event_key: e.key, seq_no: tries, pid: 0 })
+              .execute();
+          },
+        },
+      });
+    try {
+      const shipped = { ...event('shop', 'order-8', 'Shipped', { seq: 0 }), partition: 0, offset: 0 };
+      const handling = following(60_000).handle(shipped);
+      await waitFor(() => tries >= 6, 20_000, 'retries past the 2 attempts');
+      assert.deepEqual(await listParked(store), [], 'not parked while it waits');
+      orderSaved = true;
+      await handling;
+      const effects = await store.db.selectFrom('effects').select('event_id').execute();
+      assert.deepEqual(
+        effects.map((r) => r.event_id),
+        [shipped.id],
+        'handled once what it needed was written',
+      );
+
+      orderSaved = false;
+      const never = { ...event('shop', 'order-9', 'Shipped', { seq: 0 }), partition: 0, offset: 1 };
+      await following(300).handle(never);
+      const parked = await listParked(store);
+      assert.deepEqual(
+        parked.map((p) => p.eventId),
+        [never.id],
+      );
+      assert.match(parked[0].error, /order order-9 not found \(yet\)/);
+    } finally {
       await bus.close();
       await store.close();
     }

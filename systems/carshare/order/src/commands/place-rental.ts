@@ -1,6 +1,6 @@
 /**
  * Rent a car: number the rental, pay for it (sync, through the breaker), then save it with its
- * Ordered event in one transaction. Payment down or slow → nothing is saved (503 + Retry-After).
+ * Ordered event in one transaction. Payment down → nothing is saved (503 + Retry-After); slow → in doubt until it answers.
  * Save fails after the payment went through → a PaymentCompensationRequested event (outbox)
  * asks payment to refund; the process killed in between → the rental is saved after restart (see
  * service-kit's paidOrders): no paid-but-missing rental is left behind.

@@ -4,7 +4,7 @@
  * cancelled and OrderCanceled is announced. An event for a rental not saved yet is retried (the
  * order commits right after payment answers, and Paid may outrun it) and parked if it never appears.
  */
-import type { RecordEvents } from '@bounded/kernel';
+import { NotYetError, type RecordEvents } from '@bounded/kernel';
 import { decided } from '@bounded/service-kit';
 import type { Kysely } from 'kysely';
 import { orderIdOf, type PolicyEvent, payloadOf, toNewEvent } from '../../../events.ts';
@@ -16,7 +16,7 @@ type Handler = (event: PolicyEvent, trx: Kysely<OrderTables>, record: RecordEven
 async function load(trx: Kysely<OrderTables>, event: PolicyEvent): Promise<Order> {
   const id = orderIdOf(event);
   const order = await orders.load(trx, id, { lock: true });
-  if (!order) throw new Error(`order ${id} not found (yet)`);
+  if (!order) throw new NotYetError(`order ${id} not found (yet)`);
   return order;
 }
 

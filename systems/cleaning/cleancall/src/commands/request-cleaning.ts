@@ -1,8 +1,9 @@
 /**
  * Request a cleaning (requirement 1): number the request, have operations register it (sync,
  * through the breaker: requirement 2), then save it with its CleanCalled event in one
- * transaction. cleanmanage down, slow or its breaker open → nothing is saved (503 +
- * Retry-After: "request again shortly"); the seed's fallback accepted the request silently.
+ * transaction. cleanmanage down or its breaker open → nothing is saved (503 + Retry-After:
+ * "request again shortly"; the seed's fallback accepted the request silently); slow → the
+ * request in doubt until operations answers under the same key.
  * Saving fails after operations registered it → a CleanCallWithdrawn event (outbox) tells
  * operations to withdraw it; the process killed in between → the request is saved after restart:
  * no registration without a request is left behind. The steps' order and failure handling are

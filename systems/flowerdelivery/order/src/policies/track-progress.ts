@@ -3,7 +3,7 @@
  * GET /orders/{id} shows the current status (requirement 13). An event for an order not saved
  * yet is retried (the order commits right after payment answers) and parked if it never appears.
  */
-import type { RecordEvents } from '@bounded/kernel';
+import { NotYetError, type RecordEvents } from '@bounded/kernel';
 import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf } from '../../../events.ts';
 import { loadOrder } from '../commands/load-order.ts';
@@ -22,7 +22,7 @@ async function update(
   change: (order: Order) => Order,
 ): Promise<void> {
   const order = await loadOrder(trx, orderId, { lock: true });
-  if (!order) throw new Error(`order ${orderId} not found (yet)`);
+  if (!order) throw new NotYetError(`order ${orderId} not found (yet)`);
   const next = change(order);
   await orders.update(trx, orderId, { orderStatus: next.orderStatus, paymentStatus: next.paymentStatus });
 }

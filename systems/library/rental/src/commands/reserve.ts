@@ -1,7 +1,7 @@
 /**
  * A member reserves a book: number the rental, pay for it (sync, through the breaker), then
- * save it with its Reserved event in one transaction. Payment down or slow → nothing is saved
- * (503 + Retry-After). Saving fails after the payment went through → PaymentCompensationRequested
+ * save it with its Reserved event in one transaction. Payment down → nothing is saved (503 +
+ * Retry-After); slow → in doubt until it answers. Saving fails after the payment went through → PaymentCompensationRequested
  * (outbox) has payment refund it; the process killed in between → the rental is saved after
  * restart (service-kit's paidOrders). Whether the book is free is not asked here: the book
  * service settles that by events (domain/rental.ts explains why).

@@ -4,7 +4,7 @@
  * rental not saved yet is retried (the rental commits right after payment answers) and parked
  * if it never appears.
  */
-import type { RecordEvents } from '@bounded/kernel';
+import { NotYetError, type RecordEvents } from '@bounded/kernel';
 import type { Kysely } from 'kysely';
 import { payloadOf, rentalIdOf, toNewEvent } from '../../../events.ts';
 import { reject } from '../domain/rental.ts';
@@ -16,7 +16,7 @@ export const settleRejection = {
   ReservationRejected: async (event: Event, trx: Kysely<RentalTables>, record: RecordEvents) => {
     const id = rentalIdOf(event);
     const rental = await rentals.load(trx, id, { lock: true });
-    if (!rental) throw new Error(`rental ${id} not found (yet)`);
+    if (!rental) throw new NotYetError(`rental ${id} not found (yet)`);
     const decision = reject(rental, payloadOf('ReservationRejected', event.data).reason);
     if (!decision.ok) return; // cancelled first (already refunded), or rejected already
     await rentals.update(trx, id, { reqState: 'rejected', rejectReason: decision.state.rejectReason });

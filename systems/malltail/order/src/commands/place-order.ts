@@ -1,7 +1,7 @@
 /**
  * Place an order: number it, pay for it (sync, through the breaker), then save it with its
- * Ordered event in one transaction. Pay down or slow → nothing is saved (the caller gets 503 +
- * Retry-After). Save fails after the payment went through → a PaymentCompensationRequested
+ * Ordered event in one transaction. Pay down → nothing is saved (the caller gets 503 +
+ * Retry-After); slow → in doubt until it answers. Save fails after the payment went through → a PaymentCompensationRequested
  * event (outbox) asks pay to refund; the process killed in between → the order is saved after
  * restart (see service-kit's paidOrders): no paid-but-missing order is left behind.
  */

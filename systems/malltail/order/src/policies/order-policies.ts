@@ -5,7 +5,7 @@
  * records it. An event for an order not saved yet is retried (the order commits right after pay
  * answers) and parked if it never appears.
  */
-import type { RecordEvents } from '@bounded/kernel';
+import { NotYetError, type RecordEvents } from '@bounded/kernel';
 import type { Kysely } from 'kysely';
 import { orderIdOf, payloadOf, toNewEvent } from '../../../events.ts';
 import { loadOrder, saveOrder } from '../commands/load-order.ts';
@@ -25,7 +25,7 @@ type Handler = (event: Event, trx: Kysely<OrderTables>, record: RecordEvents) =>
 async function load(trx: Kysely<OrderTables>, event: Event): Promise<Order> {
   const orderId = orderIdOf(event);
   const order = await loadOrder(trx, orderId, { lock: true });
-  if (!order) throw new Error(`order ${orderId} not found (yet)`);
+  if (!order) throw new NotYetError(`order ${orderId} not found (yet)`);
   return order;
 }
 
