@@ -169,6 +169,11 @@ export interface SagaRunnerOptions {
   readonly resumeEveryMs?: number;
   /** Retry-After of the 503 a saga in doubt or busy answers. Default 1. */
   readonly retryAfterSeconds?: number;
+  /**
+   * How long a finished saga's row is kept (a request repeated with its Idempotency-Key is
+   * answered from it) before the resume loop deletes it. Default 24 h.
+   */
+  readonly keepFinishedMs?: number;
 }
 
 export type SagaContext<DB> = Pick<ServiceContext<DB, unknown>, 'command' | 'store' | 'log' | 'onClose'> &
@@ -195,6 +200,7 @@ export function certainlyNotDone(error: unknown): boolean {
  * the running sagas whose driver went away (a crash, a restart), the first time right after start.
  */
 const withAdminRoute = new WeakSet<object>();
+const PRUNE_EVERY_MS = 60_000;
 
 export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions = {}) {
   const leaseMs = options.leaseMs ?? 5000;
@@ -487,6 +493,31 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
     return stalled.length;
   }
 
+  /** Deletes finished sagas past keepFinishedMs, a bounded batch at a time (one row per order). */
+  const keepFinishedMs = options.keepFinishedMs ?? 24 * 3600_000;
+  let prunedAt = 0;
+  async function pruneFinished(): Promise<void> {
+    if (Date.now() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = Date.now();
+    // lease_until is the time of the last change plus leaseMs: the (status, lease_until) index.
+    const old = await db()
+      .selectFrom('bounded_sagas')
+      .select('id')
+      .where('status', 'in', ['completed', 'compensated'])
+      .where('lease_until', '<', Date.now() - keepFinishedMs)
+      .limit(1000)
+      .execute();
+    if (old.length === 0) return;
+    await db()
+      .deleteFrom('bounded_sagas')
+      .where(
+        'id',
+        'in',
+        old.map((r) => r.id),
+      )
+      .execute();
+  }
+
   const every = options.resumeEveryMs ?? 1000;
   if (every > 0) {
     let stopped = false;
@@ -494,6 +525,7 @@ export function sagaRunner<DB>(ctx: SagaContext<DB>, options: SagaRunnerOptions 
     const tick = () => {
       if (stopped) return;
       round = resumeStalled()
+        .then(pruneFinished)
         .catch((error: unknown) => {
           if (!stopped) ctx.log.error({ err: error }, 'saga resume round failed');
         })

@@ -59,6 +59,7 @@ async function effect(trx: Kysely<Tables>, what: string): Promise<void> {
 
 function definition(
   onSaga: (saga: Saga<Tables, Input, { order: number }>) => void,
+  keepFinishedMs?: number,
 ): ServiceDefinition<Tables> {
   return {
     name: 'sagas',
@@ -77,7 +78,7 @@ function definition(
     },
     setup(ctx) {
       // A lease long enough to be renewed on a loaded machine (renewal is a write transaction).
-      const runner = sagaRunner(ctx, { leaseMs: 1200, resumeEveryMs: 50 });
+      const runner = sagaRunner(ctx, { leaseMs: 1200, resumeEveryMs: 50, keepFinishedMs });
       onSaga(
         runner.define<Input, { order: number }>({
           name: 'rent',
@@ -262,5 +263,50 @@ describe('saga runner', () => {
     await eventually(async () => (await statusOf(7)) === 'completed');
     assert.deepEqual(new Set(calls.map((c) => `${c.step} ${c.key}`)), new Set(['charge left-behind:charge']));
     assert.deepEqual((await effects()).slice(-1), ['complete 7 reserve-done charge-done']);
+  });
+
+  it('deletes finished sagas kept longer than keepFinishedMs, and keeps running and recent ones', async () => {
+    const day = 24 * 3600_000;
+    const row = (id: string, status: 'completed' | 'compensated' | 'running', age: number) => ({
+      id,
+      saga: 'rent',
+      correlation: id,
+      request_key: null,
+      input: JSON.stringify({ order: 0 }),
+      results: '{}',
+      step: 2,
+      status,
+      in_doubt: 0,
+      outcome: null,
+      failure: null,
+      traceparent: null,
+      lease_owner: 'someone',
+      lease_until: Date.now() - age,
+      created_at: Date.now() - age,
+      updated_at: Date.now() - age,
+    });
+    await service.context.store.db
+      .insertInto('bounded_sagas')
+      .values([
+        row('old-completed', 'completed', 3 * day),
+        row('old-compensated', 'compensated', 3 * day),
+        row('recent-completed', 'completed', 1000),
+      ])
+      .execute();
+    await service.close();
+    service = await buildService(
+      definition((s) => {
+        saga = s;
+      }, day),
+      { DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    );
+    await service.start();
+    const ids = async () =>
+      (await service.context.store.db.selectFrom('bounded_sagas').select('id').execute()).map((r) => r.id);
+    await eventually(async () => !(await ids()).includes('old-completed'));
+    const left = await ids();
+    assert.ok(!left.includes('old-compensated'));
+    assert.ok(left.includes('recent-completed'), 'a recent finished saga is kept');
+    assert.ok(left.includes('left-behind'), "the earlier test's saga, finished just now, is kept");
   });
 });
