@@ -198,7 +198,10 @@ const MAX_BACKOFF_MS = 1000;
  * A handler's "not yet": what the event needs (e.g. the order it is about) is still being
  * written by another transaction or process — an order paid and saved a few seconds later after
  * its service restarted. Retried for `notYetForMs` instead of `attempts`, then parked like any
- * other failure, its partition waiting meanwhile (the events after it keep their order).
+ * other failure, its partition waiting meanwhile (the events after it keep their order). Only
+ * for what is written outside this partition: an event that waits for a later event of its own
+ * partition waits in vain (it is behind the wait) — make the missing state from the early event
+ * instead.
  */
 export class NotYetError extends Error {
   override readonly name = 'NotYetError';

@@ -105,4 +105,24 @@ describe('shop service', () => {
     await eventually(async () => (await copyOf(3))?.deliveryStatus === 'Canceled');
     assert.equal((await service.app.inject({ url: '/shopManagements' })).json().page.totalElements, 3);
   });
+
+  it('a cancel that overtakes the paid order (another publisher) leaves the copy cancelled, never Ready', async () => {
+    const line = { orderId: 40, itemNo: 1001, qty: 2, customerId: 'c40' };
+    await publish(service as BuiltService<unknown>, [
+      { type: 'OrderCanceled', key: '40', data: { ...line, id: 40, orderStatus: 'Canceled' } },
+      { type: 'OrderPaid', key: '40', data: { ...line, id: 400, orderNo: 40, paystatus: 'Paid' } },
+      // On the same key (partition), after the two: once it shows, both were handled.
+      {
+        type: 'OrderPaid',
+        key: '40',
+        data: { ...line, orderId: 41, id: 401, orderNo: 41, paystatus: 'Paid' },
+      },
+    ]);
+    await eventually(async () => (await copyOf(41))?.deliveryStatus === 'Ready');
+    const copy = await copyOf(40);
+    assert.equal(copy.deliveryStatus, 'Canceled');
+    assert.equal(copy.qty, 2);
+    const accept = await service.app.inject({ method: 'POST', url: `/shopManagements/${copy.id}/accept` });
+    assert.equal(accept.statusCode, 409, 'a cancelled order cannot be accepted');
+  });
 });
