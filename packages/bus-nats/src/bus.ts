@@ -25,9 +25,9 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
-import { connect, errors, nanos, headers as natsHeaders } from '@nats-io/transport-node';
-import { GroupMember } from './member.ts';
-import { GROUPS_BUCKET, streamName, subjectOf, subjectsOf } from './names.ts';
+import { connect, errors, type NatsConnection, nanos, headers as natsHeaders } from '@nats-io/transport-node';
+import { GroupMember, type Liveness } from './member.ts';
+import { aliveSubject, GROUPS_BUCKET, streamName, subjectOf, subjectsOf } from './names.ts';
 
 export interface NatsBusOptions {
   /** `nats://host:port`, several comma-separated, or a list. */
@@ -42,7 +42,11 @@ export interface NatsBusOptions {
   readonly leaseMs?: number;
   /** How often a member renews its keys and checks the assignment (default leaseMs / 3). */
   readonly heartbeatMs?: number;
-  /** The server redelivers an unacked event after this (a killed member's event in flight; default leaseMs). */
+  /**
+   * The server redelivers an unacked event after this: a killed member's event in flight, once
+   * its partition has a new owner (default leaseMs, at most 5000 ms; a slow handler keeps its
+   * event by telling the server it is still working, every third of this).
+   */
   readonly ackWaitMs?: number;
   /** How long one pull waits on an idle partition before it is renewed (default 30000 ms, min 1000). */
   readonly fetchExpiresMs?: number;
@@ -65,6 +69,9 @@ export interface NatsBusOptions {
 export const KEY_HEADER = 'key';
 const GROUPS_BUCKET_TTL_MS = 24 * 3600 * 1000;
 const PUBLISH_ATTEMPT_TIMEOUT_MS = 5000;
+const MAX_DEFAULT_ACK_WAIT_MS = 5000;
+/** A probe of a live member is answered in one round trip; a slow answer counts as alive. */
+const PROBE_TIMEOUT_MS = 1000;
 
 /**
  * The EventBus on NATS JetStream. A topic is one stream capturing `<topic>.*`; an event goes to
@@ -77,7 +84,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
   const partitions = options.partitions ?? 8;
   const leaseMs = options.leaseMs ?? 15_000;
   const heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.floor(leaseMs / 3));
-  const ackWaitMs = options.ackWaitMs ?? leaseMs;
+  // A killed member's partition is taken over at once (see member.ts): its event in flight
+  // should not then wait a whole lease to come again.
+  const ackWaitMs = options.ackWaitMs ?? Math.min(leaseMs, MAX_DEFAULT_ACK_WAIT_MS);
   const fetchExpiresMs = Math.max(1000, options.fetchExpiresMs ?? 30_000);
   const publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
@@ -97,6 +106,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
   });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
+  const liveness = livenessOf(nc);
   let kv: Promise<KV> | undefined;
   const groupsBucket = () => {
     kv ??= new Kvm(js).create(GROUPS_BUCKET, {
@@ -228,6 +238,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
         ackWaitMs,
         fetchExpiresMs,
         decode: decode(subscribe.topic),
+        liveness,
         onHandlerError: options.onHandlerError,
       });
       await member.start().catch(async (error) => {
@@ -242,6 +253,41 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
       await members.stopAll();
       // drain: what is buffered (the last acks) reaches the server before the socket closes.
       await nc.drain().catch(() => nc.close());
+    },
+  };
+}
+
+/** Members answer probes on their alive subject; reconnects are told to every listener. */
+function livenessOf(nc: NatsConnection): Liveness {
+  const listeners = new Set<() => void>();
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'reconnect') for (const listener of [...listeners]) listener();
+    }
+  })();
+  return {
+    answer(memberId) {
+      const subscription = nc.subscribe(aliveSubject(memberId), {
+        callback: (_error, msg) => {
+          msg.respond();
+        },
+      });
+      return () => subscription.unsubscribe();
+    },
+    async isGone(memberId) {
+      try {
+        await nc.request(aliveSubject(memberId), undefined, { timeout: PROBE_TIMEOUT_MS });
+        return false;
+      } catch (error) {
+        return (
+          error instanceof errors.NoRespondersError ||
+          (error instanceof errors.RequestError && error.isNoResponders())
+        );
+      }
+    },
+    onReconnect(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

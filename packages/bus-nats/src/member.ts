@@ -14,6 +14,18 @@ import type { KV, KvEntry, KvWatchEntry } from '@nats-io/kv';
 import { nanos, type QueuedIterator } from '@nats-io/transport-node';
 import { durableName, groupPrefix, leaseKey, memberKey, subjectOf } from './names.ts';
 
+/**
+ * Whether a member's process is still connected: `answer` makes this member answer the probes
+ * (the returned function stops it); `isGone` is true only when the server says nobody answers
+ * for that member (its connection closed: killed, or crashed), never on a timeout or an error.
+ */
+export interface Liveness {
+  answer(memberId: string): () => void;
+  isGone(memberId: string): Promise<boolean>;
+  /** Called with a listener for every reconnect to the server (the pulls of the old connection are gone). */
+  onReconnect(listener: () => void): () => void;
+}
+
 export interface MemberOptions {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
@@ -29,6 +41,7 @@ export interface MemberOptions {
   readonly ackWaitMs: number;
   readonly fetchExpiresMs: number;
   readonly decode: (msg: JsMsg, partition: number) => DeliveredEvent;
+  readonly liveness: Liveness;
   readonly onHandlerError?: (
     error: unknown,
     event: { topic: string; partition: number; offset: number },
@@ -53,6 +66,13 @@ interface Lease {
 }
 
 const MAX_BACKOFF_MS = 5000;
+/**
+ * Right after our own reconnect, the others may not have reconnected yet: a "no responders"
+ * then says nothing about them (a few reconnect waits of the client, with jitter).
+ */
+const PROBE_GRACE_MS = 2000;
+/** How long a member that answered a probe counts as alive without another probe. */
+const ALIVE_CACHE_MS = 1000;
 
 /**
  * One member of a consumer group on one topic.
@@ -63,7 +83,12 @@ const MAX_BACKOFF_MS = 5000;
  * the lease it carries. Every member watches the group's keys and computes the same assignment
  * (live members sorted by id, partition p → member p mod n); it takes the free or expired leases
  * of its partitions and hands back, between two events, the ones assigned elsewhere. A clean
- * leave deletes its keys at once; a dead member's keys expire after `leaseMs`.
+ * leave deletes its keys at once; a dead member's keys expire after `leaseMs` — or count as
+ * expired at once when the server says the member's connection is gone (a probe on its
+ * `aliveSubject` finds no responders: a `kill -9`ed process). Without that, a killed instance's
+ * partitions stood still for a whole lease (15 s) after every kill, and a system killed every few
+ * seconds was behind most of the time. A live member wrongly taken for gone (its connection was
+ * dropping) only loses its leases: its next renewal fails the compare-and-set and it stops.
  *
  * Each held partition has its own durable pull consumer (`<group>-p<n>`, max_ack_pending 1):
  * one event at a time, acked after the handler resolved, so a partition's events — and with
@@ -89,6 +114,12 @@ export class GroupMember {
   #again = false;
   #beating = false;
   #kvQueue: Promise<unknown> = Promise.resolve();
+  #stopAnswering: (() => void) | undefined;
+  #stopListening: (() => void) | undefined;
+  /** When our connection last came back (0: never lost). */
+  #reconnectedAt = 0;
+  /** Members that answered a probe, and when. */
+  readonly #alive = new Map<string, number>();
 
   constructor(options: MemberOptions) {
     this.#o = options;
@@ -105,6 +136,11 @@ export class GroupMember {
   }
 
   async start(): Promise<void> {
+    // Answering before the member key exists: nobody may see the key and find nobody behind it.
+    this.#stopAnswering = this.#o.liveness.answer(this.#o.memberId);
+    this.#stopListening = this.#o.liveness.onReconnect(() => {
+      this.#reconnectedAt = Date.now();
+    });
     this.#memberRevision = await this.#o.kv.put(this.#memberKey, this.#value());
     this.#watching = this.#watchLoop();
     this.#timer = setInterval(() => void this.#beat(), this.#o.heartbeatMs);
@@ -139,6 +175,8 @@ export class GroupMember {
     });
     this.#watch?.stop();
     await this.#watching;
+    this.#stopListening?.();
+    this.#stopAnswering?.();
   }
 
   #value(): string {
@@ -247,6 +285,16 @@ export class GroupMember {
       if (isExpired(entry, value, now)) expiredMembers.push(entry);
       else members.add(value.member);
     }
+    const gone = await this.#gone(members);
+    for (const [key, entry] of this.#view) {
+      if (
+        key.startsWith(`${this.#prefix}.m.`) &&
+        entry.operation === 'PUT' &&
+        gone.has(parse(entry)?.member ?? '')
+      )
+        expiredMembers.push(entry);
+    }
+    for (const member of gone) members.delete(member);
     const sorted = [...members].sort();
     for (let partition = 0; partition < this.#o.partitions; partition++) {
       if (this.#stopping) return;
@@ -263,7 +311,7 @@ export class GroupMember {
         continue;
       }
       const value = parse(entry);
-      if (!value || value.member === me || isExpired(entry, value, now))
+      if (!value || value.member === me || gone.has(value.member) || isExpired(entry, value, now))
         await this.#acquire(partition, entry.revision);
     }
     // The first live member clears the keys of dead ones, so the bucket does not grow.
@@ -274,6 +322,24 @@ export class GroupMember {
         );
       }
     }
+  }
+
+  /** The members (not us) whose connection the server says is gone; none right after our own reconnect. */
+  async #gone(members: ReadonlySet<string>): Promise<Set<string>> {
+    const gone = new Set<string>();
+    const now = Date.now();
+    if (now - this.#reconnectedAt < PROBE_GRACE_MS) return gone;
+    const probed = [...members].filter(
+      (member) => member !== this.#o.memberId && now - (this.#alive.get(member) ?? 0) > ALIVE_CACHE_MS,
+    );
+    await Promise.all(
+      probed.map(async (member) => {
+        if (await this.#o.liveness.isGone(member)) gone.add(member);
+        else this.#alive.set(member, Date.now());
+      }),
+    );
+    for (const member of this.#alive.keys()) if (!members.has(member)) this.#alive.delete(member);
+    return gone;
   }
 
   /** Compare-and-set on the lease key: create it when free, or take it over at the expired revision. */
@@ -346,6 +412,7 @@ class PartitionWorker {
   #messages: ConsumerMessages | undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  #stopListening: (() => void) | undefined;
 
   constructor(options: MemberOptions, partition: number) {
     this.#o = options;
@@ -353,6 +420,10 @@ class PartitionWorker {
   }
 
   start(): void {
+    // The server forgets a connection's pulls with it. The client's own recovery waits up to
+    // fetchExpiresMs between checks once one fails (a broker still starting): pull again at
+    // once instead, through this loop's short backoff.
+    this.#stopListening = this.#o.liveness.onReconnect(() => void this.#messages?.close());
     this.#loop = this.#run();
   }
 
@@ -363,6 +434,7 @@ class PartitionWorker {
     // Unsubscribing first: the server sends nothing more to this pull, even after our last ack.
     void this.#messages?.close();
     await this.#loop;
+    this.#stopListening?.();
   }
 
   async #run(): Promise<void> {

@@ -34,3 +34,10 @@ export function partitionOfSubject(subject: string): number {
   const last = subject.slice(subject.lastIndexOf('.') + 1);
   return /^\d+$/.test(last) ? Number(last) : -1;
 }
+
+/**
+ * The core-NATS subject a live member answers on (request-reply, no JetStream): the server drops
+ * the subscription with the member's connection, so a killed process answers "no responders" at
+ * once, long before its keys expire.
+ */
+export const aliveSubject = (memberId: string): string => `_bounded.alive.${token(memberId)}`;
