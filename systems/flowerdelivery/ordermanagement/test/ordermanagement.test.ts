@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
 import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
+import { sql } from 'kysely';
 import { acceptOrder, cancelByCustomer, decorate, receive, rejectOrder } from '../src/domain/store-order.ts';
 import { orderManagementService } from '../src/service.ts';
 import type { OrderManagementTables } from '../src/tables.ts';
@@ -108,6 +109,30 @@ describe('ordermanagement service', () => {
     ]);
     await eventually(async () => (await copyOf(7)).orderStatus === 'OrderCancelled');
     const res = await service.app.inject({ method: 'POST', url: `/ordermanagements/${seven.id}/accept` });
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json().code, 'ORDERMANAGEMENT.CANCELLED');
+  });
+
+  it('a cancel that overtakes its Paid (another publisher) leaves the copy cancelled: never accepted', async () => {
+    const handled = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*) as n from bounded_inbox`.execute(service.context.store.db))
+          .rows[0]!.n,
+      );
+    const before = await handled();
+    await publish(service as BuiltService<unknown>, [
+      {
+        type: 'OrderCancelled',
+        key: '8',
+        data: { ...line, orderId: 8, id: 8, orderStatus: 'OrderCancelled' },
+      },
+      paid(8),
+    ]);
+    await eventually(async () => (await handled()) === before + 2);
+    const eight = await copyOf(8);
+    assert.equal(eight.orderStatus, 'OrderCancelled');
+    assert.equal(eight.itemName, line.itemName);
+    const res = await service.app.inject({ method: 'POST', url: `/ordermanagements/${eight.id}/accept` });
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().code, 'ORDERMANAGEMENT.CANCELLED');
   });

@@ -20,6 +20,14 @@ const copies: LineCopies<{ id: number }> = {
   },
 };
 
+/** A copy made by a cancel that came before its Paid: cancelled from the start. */
+const cancelledCopies: LineCopies<{ id: number }> = {
+  ...copies,
+  create: async (db, orderId, line) => {
+    await storeCopies.insert(db, { orderId, ...line, orderStatus: 'OrderCancelled' });
+  },
+};
+
 async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Promise<void> {
   const row = await storeCopies.loadBy(trx, 'orderId', orderIdOf(event), { lock: true });
   if (!row) return;
@@ -27,11 +35,27 @@ async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Pr
   await storeCopies.update(trx, next.id, { orderStatus: next.orderStatus });
 }
 
+/**
+ * OrderCancelled comes from the order service, Paid from payment: a payment instance killed
+ * before its outbox sent Paid lets the cancel reach the store first (seen by the chaos tier: the
+ * late Paid then made a copy that was decorated and delivered though the order was cancelled).
+ * The copy is then made cancelled from the cancel's line, and the late Paid only fills its gaps.
+ * A generated order service's cancel names no line: nothing to copy, as before.
+ */
+async function cancelOrMakeCancelled(event: Event, trx: Kysely<OrderManagementTables>): Promise<void> {
+  const orderId = orderIdOf(event);
+  if (await storeCopies.loadBy(trx, 'orderId', orderId, { lock: true })) return stopWorking(event, trx);
+  const { itemName, qty, storeName } = event.data;
+  if (itemName == null || qty == null || storeName == null) return;
+  await copyLine(trx, cancelledCopies, orderId, event.data);
+}
+
 export const storeOrders = {
   Paid: (event: Event, trx: Kysely<OrderManagementTables>) =>
     copyLine(trx, copies, orderIdOf(event), event.data),
   Ordered: (event: Event, trx: Kysely<OrderManagementTables>) =>
     learnLine(trx, copies, orderIdOf(event), event.data),
-  OrderCancelled: stopWorking,
+  OrderCancelled: cancelOrMakeCancelled,
+  // From payment, like Paid, and after it: no copy means none will come.
   PaymentCancelled: stopWorking,
 };
