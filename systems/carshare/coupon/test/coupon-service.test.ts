@@ -68,10 +68,24 @@ describe('coupon service', () => {
     await publish(service(), [shipped(2)]);
     await eventually(async () => probe.seen.some((e) => e.type === 'CouponReclaimed' && e.key === '2'));
     await new Promise((r) => setTimeout(r, 300));
+    await eventually(async () => (await couponOf(2)).issued === true);
     const row = await couponOf(2);
-    assert.equal(row.status, 'reclaimed');
-    assert.equal(row.issued, false);
+    assert.equal(row.status, 'reclaimed', 'the reclaim stands');
     assert.equal(seen('CouponOffered', 2).length, 0);
+  });
+
+  it('a reclaim before Shipped, then Shipped, then that reclaim undone → the coupon offered after all', async () => {
+    const reclaimed = (await reclaim(4, 'saga-4:reclaimCoupon')).json();
+    await publish(service(), [
+      shipped(4),
+      {
+        type: 'CouponReofferRequested',
+        key: '4',
+        data: { orderId: 4, couponCancellationId: reclaimed.id, reason: 'test' },
+      },
+    ]);
+    await eventually(async () => (await couponOf(4))?.status === 'offered');
+    await eventually(async () => seen('CouponOffered', 4).length === 1);
   });
 
   it('the saga’s compensation offers the coupon again — unless a newer reclaim took its place', async () => {

@@ -6,7 +6,9 @@
  *  - Shipped first → the coupon is offered; a reclaim later takes it back.
  *  - a reclaim first (the coupon service was down and has not seen Shipped yet) → the row is
  *    stored already reclaimed and never issued (`issued` false), so the late Shipped finds the
- *    row and issues nothing.
+ *    row and issues nothing — but it marks the coupon earned (`issued` true, still reclaimed), so
+ *    that undoing that reclaim offers it after all (the chaos tier found the coupon lost when
+ *    the cancel saga undid a reclaim whose Shipped had come in between).
  * A reclaim is undone (the cancel saga's compensation) only if it is still the coupon's CURRENT
  * reclaim (`reclaimedBy`): a client's retry may have reclaimed it again meanwhile, and that newer
  * reclaim must stand. Undone, an issued coupon is offered again; a never-issued one is forgotten,
@@ -24,7 +26,7 @@ export interface Coupon {
   readonly deliveryId: number | null;
   readonly customerId: string | null;
   readonly status: CouponStatus;
-  /** Whether a coupon was ever issued (false: a reclaim came before Shipped). */
+  /** Whether the coupon was earned (Shipped seen); false: a reclaim came before Shipped. */
   readonly issued: boolean;
   /** The CouponCancellation that reclaimed it, while it is reclaimed by one. */
   readonly reclaimedBy: number | null;
@@ -62,6 +64,11 @@ export function reclaim(coupon: Coupon, by: number | null): CouponDecision {
       },
     },
   ]);
+}
+
+/** Shipped arriving after the reclaim that made the row: the reclaim stands, the coupon is earned. */
+export function earnedWhileReclaimed(coupon: Coupon): Coupon {
+  return coupon.issued ? coupon : { ...coupon, issued: true };
 }
 
 /** What undoing the reclaim `by` leaves: the coupon offered again, or no row at all (never issued). */

@@ -10,7 +10,7 @@ import { decided } from '@bounded/service-kit';
 import type { Kysely } from 'kysely';
 import { orderIdOf, type PolicyEvent, payloadOf, toNewEvent } from '../../../events.ts';
 import { couponOf, newCoupon, saveCoupon } from '../commands/store-coupon.ts';
-import { offer, reclaim, undoReclaim } from '../domain/coupon.ts';
+import { earnedWhileReclaimed, offer, reclaim, undoReclaim } from '../domain/coupon.ts';
 import { type CouponTables, couponCancellations, coupons } from '../resources.ts';
 
 type Handler = (event: PolicyEvent, trx: Kysely<CouponTables>, record: RecordEvents) => Promise<void>;
@@ -18,7 +18,13 @@ type Handler = (event: PolicyEvent, trx: Kysely<CouponTables>, record: RecordEve
 export const couponPolicies: Record<string, Handler> = {
   Shipped: async (event, trx, record) => {
     const shipped = payloadOf('Shipped', event.data);
-    if (await couponOf(trx, shipped.orderId)) return; // offered already, or reclaimed before it was issued
+    const existing = await couponOf(trx, shipped.orderId);
+    if (existing) {
+      // Offered already, or reclaimed before it was issued: then earned, should the reclaim be undone.
+      const earned = earnedWhileReclaimed(existing);
+      if (earned !== existing) await coupons.update(trx, existing.id, { issued: earned.issued });
+      return;
+    }
     const rental = {
       orderId: shipped.orderId,
       paymentId: shipped.paymentId,
