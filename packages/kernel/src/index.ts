@@ -1,3 +1,4 @@
+export { NotYetError } from '@bounded/outbox';
 export { type App, type BuildAppOptions, buildApp } from './app.ts';
 export {
   type BaseConfig,
@@ -8,7 +9,6 @@ export {
   LOG_LEVELS,
   loadConfig,
 } from './config.ts';
-export { NotYetError } from '@bounded/outbox';
 export { type ErrorBody, errorBody, resolveError } from './error-handler.ts';
 export {
   AppError,
