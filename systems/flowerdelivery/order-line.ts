@@ -129,6 +129,22 @@ export async function copyLine<Row extends { readonly id: number }>(
   await db.deleteFrom(knownLines.table).where('id', '=', known.id).execute();
 }
 
+/**
+ * A cancel that arrives before the event that makes the copy (they come from two publishers, so
+ * no bus orders them: a publisher killed before its outbox sent lets the cancel overtake) makes
+ * the copy itself, through `cancelled` (whose `create` makes it cancelled), so the late event
+ * only fills its gaps. A cancel naming no line (a generated order service's) makes nothing.
+ */
+export async function copyCancelled<Row extends { readonly id: number }>(
+  db: AnyDb,
+  cancelled: LineCopies<Row>,
+  orderId: number,
+  data: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  if (data.itemName == null || data.qty == null || data.storeName == null) return;
+  await copyLine(db, cancelled, orderId, data, false);
+}
+
 async function create<Row extends { readonly id: number }>(
   db: AnyDb,
   copies: LineCopies<Row>,

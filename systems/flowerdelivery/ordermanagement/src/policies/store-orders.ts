@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { orderIdOf } from '../../../events.ts';
-import { copyLine, type LineCopies, learnLine } from '../../../order-line.ts';
+import { copyCancelled, copyLine, type LineCopies, learnLine } from '../../../order-line.ts';
 import { cancelByCustomer } from '../domain/store-order.ts';
 import { type OrderManagementTables, storeCopies } from '../tables.ts';
 
@@ -36,18 +36,14 @@ async function stopWorking(event: Event, trx: Kysely<OrderManagementTables>): Pr
 }
 
 /**
- * OrderCancelled comes from the order service, Paid from payment: a payment instance killed
- * before its outbox sent Paid lets the cancel reach the store first (seen by the chaos tier: the
- * late Paid then made a copy that was decorated and delivered though the order was cancelled).
- * The copy is then made cancelled from the cancel's line, and the late Paid only fills its gaps.
- * A generated order service's cancel names no line: nothing to copy, as before.
+ * OrderCancelled comes from the order service, Paid from payment: the cancel may come first (seen
+ * by the chaos tier: the late Paid then made a copy that was decorated and delivered though the
+ * order was cancelled). The copy is then made cancelled from the cancel's line.
  */
 async function cancelOrMakeCancelled(event: Event, trx: Kysely<OrderManagementTables>): Promise<void> {
   const orderId = orderIdOf(event);
   if (await storeCopies.loadBy(trx, 'orderId', orderId, { lock: true })) return stopWorking(event, trx);
-  const { itemName, qty, storeName } = event.data;
-  if (itemName == null || qty == null || storeName == null) return;
-  await copyLine(trx, cancelledCopies, orderId, event.data);
+  await copyCancelled(trx, cancelledCopies, orderId, event.data);
 }
 
 export const storeOrders = {
