@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
 import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
-import { sql } from 'kysely';
 import { cancelDelivery, completeDelivery, request, startDelivery } from '../src/domain/delivery.ts';
 import { deliveryService } from '../src/service.ts';
 import type { DeliveryTables } from '../src/tables.ts';
@@ -87,28 +86,5 @@ describe('delivery service', () => {
     await eventually(async () => (await deliveryOf(6)).deliveryStatus === 'DeliveryCancelled');
     await eventually(async () => probe.seen.some((e) => e.type === 'DeliveryCancelled' && e.key === '6'));
     assert.equal((await deliveryOf(7)).deliveryStatus, 'DeliveryStarted');
-  });
-
-  it('a cancel that overtakes its Decorated (another publisher) leaves no delivery requested', async () => {
-    const handled = async () =>
-      Number(
-        (await sql<{ n: number }>`select count(*) as n from bounded_inbox`.execute(service.context.store.db))
-          .rows[0]!.n,
-      );
-    const before = await handled();
-    await publish(service as BuiltService<unknown>, [
-      {
-        type: 'OrderCancelled',
-        key: '8',
-        data: { ...line, orderId: 8, id: 8, orderStatus: 'OrderCancelled' },
-      },
-      decorated(8),
-    ]);
-    await eventually(async () => (await handled()) === before + 2);
-    assert.equal((await deliveryOf(8)).deliveryStatus, 'DeliveryCancelled');
-    assert.ok(
-      !probe.seen.some((e) => e.type === 'DeliveryCancelled' && e.key === '8'),
-      'nothing was requested',
-    );
   });
 });

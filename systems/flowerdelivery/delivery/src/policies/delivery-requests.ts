@@ -9,7 +9,7 @@
 import type { RecordEvents } from '@bounded/kernel';
 import type { Kysely } from 'kysely';
 import { orderIdOf, toNewEvent } from '../../../events.ts';
-import { copyCancelled, copyLine, type LineCopies } from '../../../order-line.ts';
+import { copyLine, type LineCopies } from '../../../order-line.ts';
 import { cancelDelivery } from '../domain/delivery.ts';
 import { type DeliveryTables, deliveries } from '../tables.ts';
 
@@ -32,33 +32,9 @@ async function callOff(event: Event, trx: Kysely<DeliveryTables>, record: Record
   await record(decision.events.map(toNewEvent));
 }
 
-/** A delivery made by a cancel that came before its Decorated: cancelled, nothing requested. */
-const cancelledCopies: LineCopies<{ id: number }> = {
-  ...copies,
-  create: async (db, orderId, line) => {
-    await deliveries.insert(db, { orderId, ...line, deliveryStatus: 'DeliveryCancelled' });
-  },
-};
-
-/**
- * OrderCancelled comes from the order service, Decorated from the store: the cancel may come
- * first (seen by the chaos tier on NATS: the late Decorated then requested a delivery for a
- * cancelled order). The delivery is then made cancelled from the cancel's line, and the late
- * Decorated only fills its gaps.
- */
-async function callOffOrMakeCancelled(
-  event: Event,
-  trx: Kysely<DeliveryTables>,
-  record: RecordEvents,
-): Promise<void> {
-  const orderId = orderIdOf(event);
-  if (await deliveries.loadBy(trx, 'orderId', orderId, { lock: true })) return callOff(event, trx, record);
-  await copyCancelled(trx, cancelledCopies, orderId, event.data);
-}
-
 export const deliveryRequests = {
   Decorated: (event: Event, trx: Kysely<DeliveryTables>) =>
     copyLine(trx, copies, orderIdOf(event), event.data, false),
-  OrderCancelled: callOffOrMakeCancelled,
+  OrderCancelled: callOff,
   PaymentCancelled: callOff,
 };
