@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
 # Builds the image that runs every process (deploy/Containerfile) on this machine, without a
 # registry or a Docker engine: buildah (vfs storage, chroot isolation), FROM a base made here
-# from Debian packages (debootstrap minbase + this machine's node binary).
+# from Debian packages (debootstrap minbase + the project's node binary: node_modules/.bin/node,
+# the Node package.json pins, which is also the `node` npm scripts find first on PATH).
 #   deploy/images.sh            stage + base (when missing) + image (when its inputs changed)
 #   deploy/images.sh --stage    only stage the build context (for `docker build` elsewhere)
 # Prints the image's name (localhost/bounded:<tag>) as its last line and writes
 # $K8S_WORK/images/bounded-<tag>.tar (a docker-archive for `ctr images import`).
 # Every heavy step runs at nice 19. Env: K8S_CACHE (base rootfs, default ~/.cache/bounded-k8s),
-# K8S_WORK (default .tmp/k8s), DEBIAN_MIRROR, NODE_BIN (default: the node on PATH).
+# K8S_WORK (default .tmp/k8s), DEBIAN_MIRROR, NODE_BIN (default: the project's node, else the one on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 K8S_CACHE=${K8S_CACHE:-$HOME/.cache/bounded-k8s}
 K8S_WORK=${K8S_WORK:-$PWD/.tmp/k8s}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=${SUITE:-bookworm}
-NODE_BIN=${NODE_BIN:-$(command -v node)}
+NODE_BIN=$(readlink -f "${NODE_BIN:-$(PATH="$PWD/node_modules/.bin:$PATH" command -v node)}")
 export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
 log() { echo "deploy/images.sh: $*" >&2; }
 
 context=$K8S_WORK/context
 log "staging the build context in $context"
-nice -n 19 node --import tsx deploy/stage.ts "$context" >/dev/null
+nice -n 19 "$NODE_BIN" --import tsx deploy/stage.ts "$context" >/dev/null
 [ "${1:-}" = --stage ] && { echo "$context"; exit 0; }
 
 for tool in buildah debootstrap; do

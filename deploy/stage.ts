@@ -28,15 +28,13 @@ await bundleTogether(Object.fromEntries(entries.map((e) => [e.name, e.entry])), 
 
 // The external drivers (packages/bundle keeps them out of the bundles) and their run-time
 // dependencies, copied from the root node_modules (npm hoists them there).
-const RUNTIME_ROOTS = ['better-sqlite3', 'pg', 'mysql2', '@platformatic/kafka'];
-// Needed only to install a package, never to run it.
-const INSTALL_ONLY = new Set(['prebuild-install']);
+const RUNTIME_ROOTS = ['pg', 'mysql2', '@platformatic/kafka'];
 const modules = join(root, 'node_modules');
 const seen = new Set<string>();
 const queue = [...RUNTIME_ROOTS];
 while (queue.length > 0) {
   const name = queue.shift() as string;
-  if (seen.has(name) || INSTALL_ONLY.has(name)) continue;
+  if (seen.has(name)) continue;
   const dir = join(modules, name);
   if (!existsSync(join(dir, 'package.json'))) continue; // an optional dependency not installed here
   seen.add(name);
@@ -47,9 +45,7 @@ while (queue.length > 0) {
   queue.push(...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}));
   cpSync(dir, join(app, 'node_modules', name), {
     recursive: true,
-    // better-sqlite3's build tree (objects, the static library, the C sources) is not needed to run.
     filter: (src) =>
-      !/better-sqlite3\/(deps|src|build\/(?!Release(\/better_sqlite3\.node)?$))/.test(src) &&
       !/\/(test|tests|docs?|\.github)(\/|$)/.test(src.slice(dir.length)) &&
       !src.endsWith('.md') &&
       !src.endsWith('.map') &&

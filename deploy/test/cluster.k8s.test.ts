@@ -317,8 +317,8 @@ describe('the chart on a real cluster', { timeout: 30 * 60_000 }, () => {
     const pods = podsOf('flowerdelivery-payment').filter(isReady);
     const members = nodeIn(
       pods[0].metadata.name,
-      "import { createRequire } from 'node:module'; const D = createRequire('/app/')('better-sqlite3');" +
-        "const db = new D('/data/flowerdelivery/bus/groups/payment.db', { readonly: true });" +
+      "import { DatabaseSync } from 'node:sqlite';" +
+        "const db = new DatabaseSync('/data/flowerdelivery/bus/groups/payment.db', { readOnly: true });" +
         'console.log(db.prepare("SELECT COUNT(*) AS n FROM members WHERE grp = \'payment\' AND expires_at > ?").get(Date.now()).n)',
     );
     figures.hpa.groupMembers = Number(members);

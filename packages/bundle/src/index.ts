@@ -9,7 +9,7 @@ const OUT = resolve(import.meta.dirname, '..', '..', '..', '.build');
  * Native or optional drivers stay in node_modules; everything else goes into the bundle.
  * The Kafka client too: it reads a .wasm file next to its own module at load time.
  */
-const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', 'mysql2', '@platformatic/kafka'];
+const EXTERNAL = ['pg', 'pg-native', 'mysql2', '@platformatic/kafka'];
 
 /** Bumped when the output's shape changes (2: dynamic imports split into chunks), to rebuild old bundles. */
 const LAYOUT = 2;
@@ -62,7 +62,7 @@ const SHARED_OPTIONS = {
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   logLevel: 'error',
   external: EXTERNAL,
   // Bundled CommonJS packages still call require() for Node's own modules.

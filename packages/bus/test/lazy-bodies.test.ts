@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync as Database } from 'node:sqlite';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { event, waitFor } from '../src/contract.ts';
 import { createEmbeddedBus, type DeliveredEvent } from '../src/index.ts';
 

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { DatabaseSync as Database } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { createEmbeddedBus } from '@bounded/bus';
-import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { type Harness, openBrowser, SCREENSHOTS, startFlowerdelivery, until } from './harness.ts';
 
@@ -261,8 +261,7 @@ describe('the console in a browser (flowerdelivery on real processes)', { timeou
       );
     });
     // MyPage loses its table: its handlings fail, are retried, and parked.
-    const db = new Database(join(harness.dataDir, 'flowerdelivery', 'mypage.db'));
-    db.pragma('busy_timeout = 5000');
+    const db = new Database(join(harness.dataDir, 'flowerdelivery', 'mypage.db'), { timeout: 5000 });
     db.exec('ALTER TABLE my_pages RENAME TO my_pages_away');
     let id = '';
     try {

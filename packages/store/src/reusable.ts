@@ -2,7 +2,7 @@
  * Queries that run for every command or event, built and compiled by Kysely once and then only
  * run again with new values. Building and compiling a small insert costs ~10 µs on a 2-core
  * machine: three times what SQLite takes to run it (measured: 10.1 µs build + compile, 3.1 µs
- * better-sqlite3 run), paid for every outbox row and every inbox claim.
+ * SQLite run, measured with better-sqlite3), paid for every outbox row and every inbox claim.
  */
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import { dialectOf } from './schema.ts';

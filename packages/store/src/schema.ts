@@ -80,12 +80,14 @@ export async function againOnUniqueViolation<T>(findOrCreate: () => Promise<T>):
   }
 }
 
+/** SQLite's extended codes SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY (node:sqlite's `errcode`). */
+const SQLITE_UNIQUE = new Set([2067, 1555]);
+
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; errno?: unknown } | null;
+  const e = error as { code?: unknown; errno?: unknown; errcode?: unknown } | null;
   return (
     e?.code === '23505' ||
     e?.errno === 1062 ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    (e?.code === 'ERR_SQLITE_ERROR' && SQLITE_UNIQUE.has(e.errcode as number))
   );
 }

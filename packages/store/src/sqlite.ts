@@ -1,12 +1,12 @@
 /**
- * SQLite as a service's database: one better-sqlite3 connection per process, WAL, and three
- * adaptations of Kysely's dialect — row locks dropped, statements prepared once, and a held
- * write lock waited for on the event loop.
+ * SQLite as a service's database: one node:sqlite connection per process, WAL, and four
+ * adaptations of Kysely's dialect — node:sqlite shaped as the driver expects, row locks dropped,
+ * statements prepared once, and a held write lock waited for on the event loop.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
-import type Database from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -15,6 +15,7 @@ import {
   type QueryResult,
   type SelectQueryNode,
   SqliteAdapter,
+  type SqliteDatabase,
   SqliteDialect,
   SqliteQueryCompiler,
 } from 'kysely';
@@ -23,17 +24,45 @@ import {
 const LOCK_WAIT_MS = 10_000;
 
 export async function openSqlite(file: string): Promise<KyselyDialect> {
-  const { default: Sqlite } = await import('better-sqlite3');
   const path = file === ':memory:' ? file : resolve(file);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new Sqlite(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  // No waiting inside SQLite: its busy handler sleeps in this thread, so while a replica sharing
-  // the file held the write lock, every request of this process stood still (up to 100 ms a
-  // sleep). Locks are waited for in WaitingDriver instead, with the event loop free.
-  database.pragma('busy_timeout = 0');
-  return new SqliteWithoutRowLocks(withStatementCache(database));
+  // No waiting inside SQLite (timeout 0): its busy handler sleeps in this thread, so while a
+  // replica sharing the file held the write lock, every request of this process stood still (up
+  // to 100 ms a sleep). Locks are waited for in WaitingDriver instead, with the event loop free.
+  const database = new DatabaseSync(path, { timeout: 0 });
+  database.exec('PRAGMA journal_mode = WAL');
+  database.exec('PRAGMA synchronous = NORMAL');
+  return new SqliteWithoutRowLocks(database);
+}
+
+/**
+ * node:sqlite in the shape Kysely's SqliteDialect drives (better-sqlite3's): statements take
+ * their parameters as one array there, spread here; `reader` is whether the statement returns
+ * columns; rows are made plain objects. Statements are prepared once (withStatementCache).
+ */
+function forKysely(database: DatabaseSync): SqliteDatabase {
+  const prepare = withStatementCache((sql: string) => shaped(database.prepare(sql)));
+  return { prepare, close: () => database.close() };
+}
+
+function shaped(statement: StatementSync): ReturnType<SqliteDatabase['prepare']> {
+  type Values = Parameters<StatementSync['all']>;
+  return {
+    reader: statement.columns().length > 0,
+    all: (parameters) => statement.all(...(parameters as Values)).map(plain),
+    run: (parameters) => {
+      const { changes, lastInsertRowid } = statement.run(...(parameters as Values));
+      return { changes, lastInsertRowid };
+    },
+    iterate: function* (parameters) {
+      for (const row of statement.iterate(...(parameters as Values))) yield plain(row);
+    },
+  };
+}
+
+/** node:sqlite's rows have no prototype; callers compare them to, and treat them as, plain objects. */
+function plain(row: object): object {
+  return { ...row };
 }
 
 /**
@@ -44,10 +73,10 @@ export async function openSqlite(file: string): Promise<KyselyDialect> {
 const ROW_LOCKS = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare', 'NoWait', 'SkipLocked']);
 
 class SqliteWithoutRowLocks extends SqliteDialect {
-  readonly #database: Database.Database;
+  readonly #database: DatabaseSync;
 
-  constructor(database: Database.Database) {
-    super({ database });
+  constructor(database: DatabaseSync) {
+    super({ database: forKysely(database) });
     this.#database = database;
   }
 
@@ -88,10 +117,10 @@ class SqliteWithoutRowLocks extends SqliteDialect {
  */
 class WaitingDriver implements Driver {
   readonly #inner: Driver;
-  readonly #database: Database.Database;
+  readonly #database: DatabaseSync;
   #connection: DatabaseConnection | undefined;
 
-  constructor(inner: Driver, database: Database.Database) {
+  constructor(inner: Driver, database: DatabaseSync) {
     this.#inner = inner;
     this.#database = database;
   }
@@ -129,14 +158,14 @@ class WaitingDriver implements Driver {
 
 const BEGIN_IMMEDIATE = CompiledQuery.raw('BEGIN IMMEDIATE');
 
-function waiting(connection: DatabaseConnection, database: Database.Database): DatabaseConnection {
+function waiting(connection: DatabaseConnection, database: DatabaseSync): DatabaseConnection {
   return {
     async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
       const started = Date.now();
       for (let attempt = 0; ; attempt++) {
         // A refused statement inside a transaction is not run again: only the caller knows
         // whether the transaction can go on (BEGIN itself is outside one until it succeeds).
-        const retriable = !database.inTransaction;
+        const retriable = !database.isTransaction;
         try {
           return await connection.executeQuery<R>(query);
         } catch (error) {
@@ -151,9 +180,10 @@ function waiting(connection: DatabaseConnection, database: Database.Database): D
   };
 }
 
+/** SQLITE_BUSY, also in its extended forms (node:sqlite reports the extended code as `errcode`). */
 function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+  const errcode = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof errcode === 'number' && (errcode & 0xff) === 5;
 }
 
 /**
@@ -161,10 +191,9 @@ function isBusy(error: unknown): boolean {
  * largest single cost of a command in a profile. Kysely runs one query at a time on the
  * connection, so reusing a prepared statement is safe.
  */
-function withStatementCache<D extends { prepare(sql: string): unknown }>(database: D, limit = 1000): D {
-  const cache = new Map<string, unknown>();
-  const prepare = database.prepare.bind(database);
-  database.prepare = ((sql: string) => {
+function withStatementCache<S>(prepare: (sql: string) => S, limit = 1000): (sql: string) => S {
+  const cache = new Map<string, S>();
+  return (sql) => {
     let statement = cache.get(sql);
     if (statement === undefined) {
       if (cache.size >= limit) cache.clear();
@@ -172,6 +201,5 @@ function withStatementCache<D extends { prepare(sql: string): unknown }>(databas
       cache.set(sql, statement);
     }
     return statement;
-  }) as D['prepare'];
-  return database;
+  };
 }

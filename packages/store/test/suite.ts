@@ -12,6 +12,7 @@ import {
   idBlockMigrations,
   idBlocks,
   insertForId,
+  isUniqueViolation,
   type Kysely,
   openStore as open,
   reusable,
@@ -93,6 +94,25 @@ export function storeSuite(tier: string, newUrl: () => Promise<string>): void {
       );
       await again.close();
       assert.equal(again.isOpen(), false);
+    });
+
+    it('a duplicate key is told apart from other errors (isUniqueViolation), for each driver', async () => {
+      const store = await openStore<Tables>(await newUrl());
+      await store.migrate(migrations); // counter 1 is there
+      const duplicate = await store.db
+        .insertInto('counter')
+        .values({ id: 1, value: 1 })
+        .execute()
+        .catch((error: unknown) => error);
+      assert.equal(isUniqueViolation(duplicate), true, String(duplicate));
+      const other = await store.db
+        .insertInto('counter')
+        .values({ id: 2, value: null as unknown as number })
+        .execute()
+        .catch((error: unknown) => error);
+      assert.ok(other instanceof Error, 'a NOT NULL column refuses null');
+      assert.equal(isUniqueViolation(other), false, String(other));
+      await store.close();
     });
 
     it('a transaction that throws leaves nothing behind', async () => {

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync as Database, type SQLInputValue } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import type { ChaosRun } from '@bounded/runner/chaos';
 import { assertClean, checkInvariants, MemoryLedger, shortChaosRun } from '@bounded/runner/chaos';
-import Database from 'better-sqlite3';
 import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 
@@ -21,11 +21,7 @@ describe('flowerdelivery under chaos (kill -9 of random instances)', { timeout: 
   const recheck = () =>
     checkInvariants({ dataDir: run.dataDir, system, scenario: chaos, ledger: run.ledger });
   /** Changes one database, checks, then undoes the change (each corruption on its own). */
-  const corrupted = (
-    service: string,
-    change: (db: Database.Database) => void,
-    undo: (db: Database.Database) => void,
-  ) => {
+  const corrupted = (service: string, change: (db: Database) => void, undo: (db: Database) => void) => {
     const db = new Database(dbOf(service));
     try {
       change(db);
@@ -50,7 +46,7 @@ describe('flowerdelivery under chaos (kill -9 of random instances)', { timeout: 
 
   it('the checker catches a doubled payment', () => {
     assert.equal(recheck().violations.filter((v) => v.kind === 'doubled').length, 0);
-    const [paid] = new Database(dbOf('payment'), { readonly: true })
+    const [paid] = new Database(dbOf('payment'), { readOnly: true })
       .prepare("select id, orderId from payments where paymentStatus = 'Paid' limit 1")
       .all() as Array<{ id: number; orderId: number }>;
     assert.ok(paid, 'the run paid for something');
@@ -75,7 +71,7 @@ describe('flowerdelivery under chaos (kill -9 of random instances)', { timeout: 
   it('the checker catches an accepted order that is gone', () => {
     const id = [...run.ledger.subjects('order', 'accepted')][0];
     const db = new Database(dbOf('order'));
-    const row = db.prepare('select * from orders where id = ?').get(id) as Record<string, unknown>;
+    const row = db.prepare('select * from orders where id = ?').get(id) as Record<string, SQLInputValue>;
     db.prepare('delete from orders where id = ?').run(id);
     try {
       const report = recheck();

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
-import { openSqlite } from './sqlite.ts';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { inTransaction, openSqlite } from './sqlite.ts';
 
 export interface Membership {
   /** Partitions this member holds the lease of. */
@@ -18,9 +18,9 @@ export interface Membership {
  * offset commits do not wake the log's readers.
  */
 export class GroupCoordinator {
-  readonly #db: Database.Database;
+  readonly #db: DatabaseSync;
   readonly #sessionMs: number;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string, options: { sessionMs: number; durability: 'process' | 'full' }) {
     this.#sessionMs = options.sessionMs;
@@ -39,7 +39,7 @@ export class GroupCoordinator {
 
   /** Renews this member's lease, evicts dead members and claims what the assignment gives it. */
   heartbeat(group: string, topic: string, member: string, partitions: number, now = Date.now()): Membership {
-    const run = this.#db.transaction((): Membership => {
+    return inTransaction(this.#db, 'immediate', (): Membership => {
       let changed = !this.#sql('SELECT 1 FROM members WHERE grp = ? AND topic = ? AND member = ?').get(
         group,
         topic,
@@ -51,7 +51,7 @@ export class GroupCoordinator {
       ).run(group, topic, member, process.pid, now + this.#sessionMs);
       const members = this.#sql(
         'SELECT member, pid, expires_at FROM members WHERE grp = ? AND topic = ? ORDER BY member',
-      ).all(group, topic) as Array<{ member: string; pid: number; expires_at: number }>;
+      ).all(group, topic) as unknown as Array<{ member: string; pid: number; expires_at: number }>;
       const live: string[] = [];
       for (const row of members) {
         if (row.member === member || (row.expires_at > now && processAlive(row.pid))) live.push(row.member);
@@ -65,7 +65,7 @@ export class GroupCoordinator {
           this.#sql('SELECT partition, member FROM owners WHERE grp = ? AND topic = ?').all(
             group,
             topic,
-          ) as Array<{
+          ) as unknown as Array<{
             partition: number;
             member: string;
           }>
@@ -87,14 +87,13 @@ export class GroupCoordinator {
       }
       return { owned, desired, changed };
     });
-    return run.immediate();
   }
 
   /** The group's committed position in a partition (0 = from the beginning of retention). */
   position(group: string, topic: string, partition: number): number {
     const row = this.#db
       .prepare('SELECT next_offset FROM offsets WHERE grp = ? AND topic = ? AND partition = ?')
-      .get(group, topic, partition) as { next_offset: number } | undefined;
+      .get(group, topic, partition) as unknown as { next_offset: number } | undefined;
     return row?.next_offset ?? 0;
   }
 
@@ -103,12 +102,12 @@ export class GroupCoordinator {
    * this member no longer owns, whose positions were not written.
    */
   commit(group: string, topic: string, member: string, positions: ReadonlyMap<number, number>): Set<number> {
-    const run = this.#db.transaction((): Set<number> => {
+    return inTransaction(this.#db, 'immediate', (): Set<number> => {
       const fenced = new Set<number>();
       for (const [partition, nextOffset] of positions) {
         const owner = this.#sql(
           'SELECT member FROM owners WHERE grp = ? AND topic = ? AND partition = ?',
-        ).get(group, topic, partition) as { member: string } | undefined;
+        ).get(group, topic, partition) as unknown as { member: string } | undefined;
         if (owner?.member !== member) {
           fenced.add(partition);
           continue;
@@ -120,7 +119,6 @@ export class GroupCoordinator {
       }
       return fenced;
     });
-    return run.immediate();
   }
 
   release(group: string, topic: string, partition: number, member: string): void {
@@ -130,7 +128,7 @@ export class GroupCoordinator {
   }
 
   leave(group: string, topic: string, member: string): void {
-    this.#db.transaction(() => this.#evict(group, topic, member)).immediate();
+    inTransaction(this.#db, 'immediate', () => this.#evict(group, topic, member));
   }
 
   #evict(group: string, topic: string, member: string): void {
@@ -139,7 +137,7 @@ export class GroupCoordinator {
   }
 
   /** Prepared once: a heartbeat runs every second in every member, so compiling SQL each time shows. */
-  #sql(text: string): Database.Statement {
+  #sql(text: string): StatementSync {
     let statement = this.#statements.get(text);
     if (!statement) {
       statement = this.#db.prepare(text);

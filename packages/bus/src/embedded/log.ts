@@ -1,8 +1,8 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
-import type Database from 'better-sqlite3';
 import { partitionFor, toWire } from '../envelope.ts';
 import type { EventMessage } from '../port.ts';
-import { openSqlite } from './sqlite.ts';
+import { inTransaction, isBusy, openSqlite } from './sqlite.ts';
 
 /** About 10 s of waiting for another process's append before giving up. */
 const MAX_BUSY_RETRIES = 600;
@@ -25,18 +25,17 @@ export interface StoredEvent {
  * so a reader never sees a gap or an uncommitted event.
  */
 export class EventLog {
-  readonly #db: Database.Database;
+  readonly #db: DatabaseSync;
   readonly #path: string;
   readonly #durability: 'process' | 'full';
-  #writer: Database.Database | undefined;
+  #writer: DatabaseSync | undefined;
   #appendNow: ((messages: readonly EventMessage[], now: number) => void) | undefined;
   readonly #defaultPartitions: number;
   readonly #partitions = new Map<string, number>();
-  readonly #read: Database.Statement<[string, number, number, number], StoredEvent>;
-  readonly #heads: Database.Statement<[string], { partition: number; next_offset: number }>;
-  readonly #readTypes = new Map<number, Database.Statement>();
-  readonly #lastOfTypes = new Map<number, Database.Statement>();
-  #snapshot: Database.Transaction<(run: () => unknown) => unknown> | undefined;
+  readonly #read: StatementSync;
+  readonly #heads: StatementSync;
+  readonly #readTypes = new Map<number, StatementSync>();
+  readonly #lastOfTypes = new Map<number, StatementSync>();
 
   constructor(path: string, options: { partitions: number; durability: 'process' | 'full' }) {
     this.#defaultPartitions = options.partitions;
@@ -67,20 +66,18 @@ export class EventLog {
    * table existed gets it filled from its events, once, by whichever process opens it first.
    */
   #createTypeHeads(): void {
-    this.#db
-      .transaction(() => {
-        const exists = this.#db
-          .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'type_heads'")
-          .get();
-        if (exists) return;
-        this.#db.exec(`
-          CREATE TABLE type_heads (
-            topic TEXT NOT NULL, partition INTEGER NOT NULL, type TEXT NOT NULL, last_offset INTEGER NOT NULL,
-            PRIMARY KEY (topic, partition, type)) WITHOUT ROWID;
-          INSERT INTO type_heads (topic, partition, type, last_offset)
-            SELECT topic, partition, type, max(offset) FROM events GROUP BY topic, partition, type;`);
-      })
-      .immediate();
+    inTransaction(this.#db, 'immediate', () => {
+      const exists = this.#db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'type_heads'")
+        .get();
+      if (exists) return;
+      this.#db.exec(`
+        CREATE TABLE type_heads (
+          topic TEXT NOT NULL, partition INTEGER NOT NULL, type TEXT NOT NULL, last_offset INTEGER NOT NULL,
+          PRIMARY KEY (topic, partition, type)) WITHOUT ROWID;
+        INSERT INTO type_heads (topic, partition, type, last_offset)
+          SELECT topic, partition, type, max(offset) FROM events GROUP BY topic, partition, type;`);
+    });
   }
 
   /** Partition count of a topic, fixed when the topic is first used. */
@@ -113,7 +110,7 @@ export class EventLog {
         append(messages, now);
         return;
       } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= MAX_BUSY_RETRIES) throw error;
+        if (!isBusy(error) || attempt >= MAX_BUSY_RETRIES) throw error;
         await (attempt < 3 ? yieldToLoop() : sleep(Math.min(20, attempt - 2)));
       }
     }
@@ -122,9 +119,7 @@ export class EventLog {
   /** The appending connection: it fails at once on a held lock (busy_timeout 0) so append can wait. */
   #openWriter(): (messages: readonly EventMessage[], now: number) => void {
     const writer = openSqlite(this.#path, this.#durability, 0);
-    const headOf = writer.prepare<[string, number], { next_offset: number }>(
-      'SELECT next_offset FROM heads WHERE topic = ? AND partition = ?',
-    );
+    const headOf = writer.prepare('SELECT next_offset FROM heads WHERE topic = ? AND partition = ?');
     const setHead = writer.prepare(
       `INSERT INTO heads (topic, partition, next_offset) VALUES (?, ?, ?)
        ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
@@ -137,13 +132,14 @@ export class EventLog {
       `INSERT INTO type_heads (topic, partition, type, last_offset) VALUES (?, ?, ?, ?)
        ON CONFLICT (topic, partition, type) DO UPDATE SET last_offset = excluded.last_offset`,
     );
-    const append = writer.transaction((messages: readonly EventMessage[], now: number) => {
+    const append = (messages: readonly EventMessage[], now: number) => {
       const next = new Map<string, number>();
       const typeHeads = new Map<string, { message: EventMessage; partition: number; offset: number }>();
       for (const message of messages) {
         const partition = partitionFor(message.key, this.partitionsOf(message.topic));
         const slot = `${partition}\u0000${message.topic}`;
-        const offset = next.get(slot) ?? headOf.get(message.topic, partition)?.next_offset ?? 0;
+        const head = headOf.get(message.topic, partition) as { next_offset: number } | undefined;
+        const offset = next.get(slot) ?? head?.next_offset ?? 0;
         const wire = toWire(message);
         insert.run(
           message.topic,
@@ -167,15 +163,15 @@ export class EventLog {
         const [partition, topic] = slot.split('\u0000');
         setHead.run(topic, Number(partition), offset);
       }
-    });
+    };
     // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
     this.#writer = writer;
-    this.#appendNow = (messages, now) => append.immediate(messages, now);
+    this.#appendNow = (messages, now) => inTransaction(writer, 'immediate', () => append(messages, now));
     return this.#appendNow;
   }
 
   read(topic: string, partition: number, fromOffset: number, limit: number): StoredEvent[] {
-    return this.#read.all(topic, partition, fromOffset, limit);
+    return this.#read.all(topic, partition, fromOffset, limit) as unknown as StoredEvent[];
   }
 
   /**
@@ -200,7 +196,7 @@ export class EventLog {
       );
       this.#readTypes.set(types.length, statement);
     }
-    return statement.all(topic, partition, fromOffset, toOffset, ...types, limit) as StoredEvent[];
+    return statement.all(topic, partition, fromOffset, toOffset, ...types, limit) as unknown as StoredEvent[];
   }
 
   /**
@@ -209,8 +205,7 @@ export class EventLog {
    * per partition; taking the locks for each cost more than the queries did).
    */
   snapshot<T>(reads: () => T): T {
-    this.#snapshot ??= this.#db.transaction((run: () => unknown) => run());
-    return this.#snapshot(reads) as T;
+    return inTransaction(this.#db, 'deferred', reads);
   }
 
   /** The last offset of any of `types`, per partition that has one. */
@@ -223,18 +218,19 @@ export class EventLog {
       );
       this.#lastOfTypes.set(types.length, statement);
     }
-    const rows = statement.all(topic, ...types) as Array<{ partition: number; last: number }>;
+    const rows = statement.all(topic, ...types) as unknown as Array<{ partition: number; last: number }>;
     return new Map(rows.map((row) => [row.partition, row.last]));
   }
 
   /** Next offset to be written, per partition that has events. */
   heads(topic: string): Map<number, number> {
-    return new Map(this.#heads.all(topic).map((row) => [row.partition, row.next_offset]));
+    const rows = this.#heads.all(topic) as unknown as Array<{ partition: number; next_offset: number }>;
+    return new Map(rows.map((row) => [row.partition, row.next_offset]));
   }
 
   /** Drops events older than the retention period, as Kafka's time-based retention does. */
   expire(olderThan: number): number {
-    return this.#db.prepare('DELETE FROM events WHERE appended_at < ?').run(olderThan).changes;
+    return Number(this.#db.prepare('DELETE FROM events WHERE appended_at < ?').run(olderThan).changes);
   }
 
   close(): void {

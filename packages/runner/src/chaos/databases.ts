@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import type { Databases, Json } from './scenario.ts';
 
 export interface OpenDatabases extends Databases {
@@ -15,15 +15,14 @@ export interface OpenDatabases extends Databases {
 }
 
 export function openDatabases(dataDir: string, system: string, services: readonly string[]): OpenDatabases {
-  const handles = new Map<string, Database.Database>();
+  const handles = new Map<string, DatabaseSync>();
   const fileOf = (service: string) => join(dataDir, system, `${service}.db`);
   const handle = (service: string) => {
     let db = handles.get(service);
     if (!db) {
       if (!existsSync(fileOf(service)))
         throw new Error(`no database for ${system}/${service} at ${fileOf(service)}`);
-      db = new Database(fileOf(service), { readonly: true, fileMustExist: true });
-      db.pragma('busy_timeout = 2000');
+      db = new DatabaseSync(fileOf(service), { readOnly: true, timeout: 2000 });
       handles.set(service, db);
     }
     return db;
@@ -33,7 +32,7 @@ export function openDatabases(dataDir: string, system: string, services: readonl
     all: (service, sql, ...params) =>
       handle(service)
         .prepare(sql)
-        .all(...params) as Json[],
+        .all(...(params as Parameters<ReturnType<DatabaseSync['prepare']>['all']>)) as Json[],
     close() {
       for (const db of handles.values()) db.close();
       handles.clear();
