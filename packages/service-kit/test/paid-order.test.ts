@@ -14,6 +14,7 @@ import { accept } from '../src/decision.ts';
 import { type PaidOrders, paidOrders } from '../src/paid-order.ts';
 import { type SagaTables, sagaMigrations } from '../src/saga.ts';
 import { eventually, probeEvents, tempDir } from '../src/testing/index.ts';
+import { plantedSaga } from './saga-rows.ts';
 
 interface Order {
   id: number;
@@ -178,27 +179,16 @@ describe('paidOrders', () => {
     const id = 900;
     const sagaId = 'killed-after-paying';
     payments.set(`${sagaId}:pay`, 77);
-    const now = Date.now();
     await service.context.store.db
       .insertInto('bounded_sagas')
-      .values({
-        id: sagaId,
-        saga: 'placeOrder',
-        correlation: String(id),
-        request_key: null,
-        input: JSON.stringify({ orderId: id, request: 'orchids' }),
-        results: '{}',
-        step: 0,
-        status: 'running',
-        in_doubt: 0,
-        outcome: null,
-        failure: null,
-        traceparent: null,
-        lease_owner: 'a-dead-process',
-        lease_until: now + 200,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(
+        plantedSaga({
+          id: sagaId,
+          saga: 'placeOrder',
+          correlation: String(id),
+          input: JSON.stringify({ orderId: id, request: 'orchids' }),
+        }),
+      )
       .execute();
     await stop();
     await start();

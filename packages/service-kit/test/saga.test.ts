@@ -11,6 +11,7 @@ import { type BuiltService, buildService, type ServiceDefinition } from '@bounde
 import type { Kysely } from 'kysely';
 import { type Saga, type SagaTables, sagaMigrations, sagaRunner } from '../src/saga.ts';
 import { eventually, tempDir } from '../src/testing/index.ts';
+import { plantedSaga } from './saga-rows.ts';
 
 interface Tables extends SagaTables {
   effects: { id: number; what: string };
@@ -224,27 +225,18 @@ describe('saga runner', () => {
   });
 
   it('a saga left running by a process that died is resumed by the next one at start', async () => {
-    const now = Date.now();
     await service.context.store.db
       .insertInto('bounded_sagas')
-      .values({
-        id: 'left-behind',
-        saga: 'rent',
-        correlation: '7',
-        request_key: null,
-        input: JSON.stringify({ order: 7 }),
-        results: JSON.stringify({ reserve: 'reserve-done' }),
-        step: 1,
-        status: 'running',
-        in_doubt: 0,
-        outcome: null,
-        failure: null,
-        traceparent: null,
-        lease_owner: 'a-dead-process',
-        lease_until: now + 200,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(
+        plantedSaga({
+          id: 'left-behind',
+          saga: 'rent',
+          correlation: '7',
+          input: JSON.stringify({ order: 7 }),
+          results: JSON.stringify({ reserve: 'reserve-done' }),
+          step: 1,
+        }),
+      )
       .execute();
     await service.close();
     calls.length = 0;
@@ -267,24 +259,18 @@ describe('saga runner', () => {
 
   it('deletes finished sagas kept longer than keepFinishedMs, and keeps running and recent ones', async () => {
     const day = 24 * 3600_000;
-    const row = (id: string, status: 'completed' | 'compensated' | 'running', age: number) => ({
-      id,
-      saga: 'rent',
-      correlation: id,
-      request_key: null,
-      input: JSON.stringify({ order: 0 }),
-      results: '{}',
-      step: 2,
-      status,
-      in_doubt: 0,
-      outcome: null,
-      failure: null,
-      traceparent: null,
-      lease_owner: 'someone',
-      lease_until: Date.now() - age,
-      created_at: Date.now() - age,
-      updated_at: Date.now() - age,
-    });
+    const row = (id: string, status: 'completed' | 'compensated', age: number) =>
+      plantedSaga({
+        id,
+        saga: 'rent',
+        input: JSON.stringify({ order: 0 }),
+        step: 2,
+        status,
+        lease_owner: 'someone',
+        lease_until: Date.now() - age,
+        created_at: Date.now() - age,
+        updated_at: Date.now() - age,
+      });
     await service.context.store.db
       .insertInto('bounded_sagas')
       .values([
