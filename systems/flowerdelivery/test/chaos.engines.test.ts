@@ -13,18 +13,6 @@ import { assertClean, shortChaosRun } from '@bounded/runner/chaos';
 import { chaos } from '../chaos.ts';
 import { system } from '../system.ts';
 
-/**
- * One finding, named in the README's Chaos section and not fixed yet: delivery ignores an
- * OrderCancelled (from order) that comes before the order's Decorated (from the store, which
- * decorated before it saw the cancel); the late Decorated then requests a delivery for a
- * cancelled order. Making the delivery cancelled from the early cancel is not enough: most
- * cancels come before any decoration, and the delivery (and MyPage) must then hold nothing. It
- * needs a trace of the cancel outside the deliveries (or the view shown DeliveryCancelled). The
- * store's race (a cancel before its Paid), the payment never refunded and the NATS takeover
- * are fixed. Anything else fails the test.
- */
-const KNOWN = [/is OrderCancelled but its delivery is still requested/];
-
 describe('flowerdelivery under chaos, its NATS broker restarted too', { timeout: 240_000 }, () => {
   let run: ChaosRun;
   before(async () => {
@@ -43,7 +31,7 @@ describe('flowerdelivery under chaos, its NATS broker restarted too', { timeout:
   });
 
   it('loses nothing, doubles nothing, parks nothing across broker restarts', (t) => {
-    for (const seen of assertClean(run, KNOWN)) t.diagnostic(`known finding: ${seen}`);
+    assertClean(run);
     t.diagnostic(JSON.stringify(run.result));
     assert.ok(run.result.brokerRestarts > 0, `the broker was never restarted: ${JSON.stringify(run.result)}`);
   });

@@ -16,8 +16,21 @@ export const deliveries = declareResource({
   links: () => ({ start: 'start', complete: 'complete' }),
 });
 
+/**
+ * Orders cancelled (or refunded) before their flowers were decorated. The store may decorate
+ * before it sees the cancel (the two come from different publishers), and its late Decorated must
+ * then request nothing: the rider's list and MyPage hold no delivery for an order called off first.
+ */
+export const calledOff = declareResource({
+  table: 'called_off_orders',
+  plural: 'calledOffOrders',
+  fields: Type.Object({ orderId: orderCopyFields.orderId }),
+  unique: ['orderId'],
+});
+
 export interface DeliveryTables {
   deliveries: TableOf<typeof deliveries>;
+  called_off_orders: TableOf<typeof calledOff>;
 }
 
 export const migrations = {
@@ -26,4 +39,5 @@ export const migrations = {
   '0002_deliveries_line_optional': relaxNotNull('deliveries', NULLABLE_LINE_COLUMNS, (table) =>
     createTables({ spec: { ...deliveries.spec, table } }),
   ),
+  '0003_called_off_orders': createTables(calledOff),
 };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
 import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
+import { sql } from 'kysely';
 import { cancelDelivery, completeDelivery, request, startDelivery } from '../src/domain/delivery.ts';
 import { deliveryService } from '../src/service.ts';
 import type { DeliveryTables } from '../src/tables.ts';
@@ -86,5 +87,25 @@ describe('delivery service', () => {
     await eventually(async () => (await deliveryOf(6)).deliveryStatus === 'DeliveryCancelled');
     await eventually(async () => probe.seen.some((e) => e.type === 'DeliveryCancelled' && e.key === '6'));
     assert.equal((await deliveryOf(7)).deliveryStatus, 'DeliveryStarted');
+  });
+
+  it('requests nothing for an order cancelled before the store decorated it (Decorated after the cancel)', async () => {
+    const handled = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*) as n from bounded_inbox`.execute(service.context.store.db))
+          .rows[0]!.n,
+      );
+    const before = await handled();
+    // One key, one partition: each order's cancel is handled before its late Decorated.
+    await publish(service as BuiltService<unknown>, [
+      { type: 'OrderCancelled', key: '8', data: { orderId: 8 } },
+      decorated(8),
+      { type: 'PaymentCancelled', key: '9', data: { orderId: 9, paymentStatus: 'Refunded' } },
+      decorated(9),
+    ]);
+    await eventually(async () => (await handled()) === before + 4);
+    assert.equal(await deliveryOf(8), undefined);
+    assert.equal(await deliveryOf(9), undefined);
+    assert.ok(!probe.seen.some((e) => e.type === 'DeliveryCancelled' && (e.key === '8' || e.key === '9')));
   });
 });
