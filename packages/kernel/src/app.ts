@@ -38,6 +38,8 @@ export interface BuildAppOptions {
   bodyLimit?: number;
   /** Past this many requests at once, 503 + Retry-After (see load-shedding.ts); 0 = no bound. */
   maxInFlight?: number;
+  /** Past this event-loop delay in ms, 503 + Retry-After (see load-shedding.ts); 0 = never on delay. */
+  maxEventLoopDelayMs?: number;
   /** Serve `/openapi.json` made from the routes (default); false when the app serves its own. */
   openApi?: boolean;
 }
@@ -68,7 +70,7 @@ export function buildApp(opts: BuildAppOptions): App {
 
   installErrorHandlers(app);
   // First of the request hooks: a refused request costs no more work than its refusal.
-  installLoadShedding(app, { maxInFlight: opts.maxInFlight });
+  installLoadShedding(app, { maxInFlight: opts.maxInFlight, maxEventLoopDelayMs: opts.maxEventLoopDelayMs });
   installHealth(app, createHealth(opts.ready));
   installMetrics(app, opts.registry);
   if (opts.openApi !== false) installOpenApi(app, opts.name);

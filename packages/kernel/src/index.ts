@@ -25,10 +25,17 @@ export {
 } from './errors.ts';
 export { createHealth, type HealthControl, type ReadyCheck } from './health.ts';
 export {
+  DEFAULT_MAX_EVENT_LOOP_DELAY_MS,
   DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_SHED_MIN_IN_FLIGHT,
+  type DelaySampler,
+  eventLoopDelayProbe,
   installLoadShedding,
   type LoadSheddingOptions,
+  type LoopDelay,
+  type ShedLimits,
   sendOverloaded,
+  shedReason,
 } from './load-shedding.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { openBus } from './open-bus.ts';
