@@ -9,12 +9,16 @@
 //                      set it when a busy machine makes the short capacity probe read low)
 //   --via LIST         what is overloaded, of gateway,direct (default both): through the gateway
 //                      with a token, or the order service itself (its own bound, no gateway)
+// Memory: each process's RSS every second, and the gateway's and the order service's V8 heap by
+// space (from their /metrics: the gateway's with an admin token), so growth reads as a heap that
+// finds its size, a young generation that widens, or memory outside the heap.
 // The load is open-loop (requests sent on a clock, whatever the answers), as real clients are:
 // a closed loop would slow down with the server and never overload it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { launch, platformProcesses, servicePort } from '@bounded/runner';
@@ -22,6 +26,13 @@ import { freePort } from '@bounded/service-kit/testing';
 import autocannon from 'autocannon';
 import { system as full } from '../systems/flowerdelivery/system.ts';
 
+/** Where /metrics says each heap figure (prom-client's default metrics), read in MB. */
+const HEAP_METRICS: Record<keyof HeapSample, RegExp> = {
+  newSize: /^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m,
+  oldSize: /^nodejs_heap_space_size_total_bytes\{space="old"\} (\S+)/m,
+  oldUsed: /^nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)/m,
+  external: /^nodejs_external_memory_bytes (\S+)/m,
+};
 const TARGETS = { refusalP99Ms: 50, rssGrowthPct: 10, recoveryMs: 5000 };
 /** Sockets the load generator keeps open at most; a request with none free is counted as not sent. */
 const CLIENT_SOCKETS = 1024;
@@ -60,6 +71,14 @@ const launched = await launch({
 });
 try {
   const token = await customerToken();
+  const adminToken = await accessToken(
+    { grant_type: 'client_credentials', audience: system.name },
+    'bounded-admin',
+  );
+  const heapOf = {
+    gateway: { url: `${gateway}/metrics`, headers: { authorization: `Bearer ${adminToken}` } },
+    order: { url: `http://127.0.0.1:${servicePort(system, 'order')}/metrics`, headers: {} },
+  };
   const routes = {
     gateway: { url: `${gateway}/orders`, headers: { authorization: `Bearer ${token}` } },
     direct: { url: `http://127.0.0.1:${servicePort(system, 'order')}/orders`, headers: {} },
@@ -68,10 +87,11 @@ try {
   for (const via of args.via!.split(',').filter(Boolean)) {
     const route = routes[via as keyof typeof routes];
     if (!route) throw new Error(`--via: unknown ${via} (gateway or direct)`);
-    results[via] = await overloadOf(via, {
-      ...route,
-      headers: { ...route.headers, 'content-type': 'application/json' },
-    });
+    results[via] = await overloadOf(
+      via,
+      { ...route, headers: { ...route.headers, 'content-type': 'application/json' } },
+      heapOf,
+    );
   }
   console.log(
     JSON.stringify({
@@ -94,7 +114,7 @@ interface Route {
 }
 
 /** Capacity, then twice it for `seconds`, then half of it: what the refusals, memory and recovery were. */
-async function overloadOf(via: string, route: Route) {
+async function overloadOf(via: string, route: Route, heapOf: Record<string, Route>) {
   await closedLoop(route, 20, 3); // warm-up: JIT, caches, pools
   // Fewer connections than any process lets in at once: a closed loop that met refusals would spin
   // on them and measure refusals, not capacity.
@@ -104,13 +124,28 @@ async function overloadOf(via: string, route: Route) {
   const baseline = summary(await openLoop(route, normalRate, 3));
   const before = processes();
   const rss = new Map<string, number[]>();
-  const sampler = setInterval(() => sampleRss(rss), 1000);
+  const heap = new Map<string, HeapSample[]>();
+  const sampler = setInterval(() => {
+    sampleRss(rss);
+    for (const [name, from] of Object.entries(heapOf)) void sampleHeap(heap, name, from);
+  }, 1000);
   console.error(`${via}: ${offered} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
+  // The load generator's own loop: a late one adds its lateness to every latency it measures.
+  const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
+  generatorLoop.enable();
   const overload = await openLoop(route, offered, seconds);
+  generatorLoop.disable();
   clearInterval(sampler);
   const overloadEnd = performance.now();
   const recovery = await openLoop(route, normalRate, 8);
-  return report({ capacity, offered, baseline, overload, recovery, overloadEnd, rss, before });
+  return {
+    ...report({ capacity, offered, baseline, overload, recovery, overloadEnd, rss, before }),
+    heapMb: heapReport(heap),
+    generatorLoopDelayMs: {
+      p99: Number((generatorLoop.percentile(99) / 1e6 - 10).toFixed(1)),
+      max: Number((generatorLoop.max / 1e6 - 10).toFixed(1)),
+    },
+  };
 }
 
 interface Sample {
@@ -255,6 +290,43 @@ function sampleRss(rss: Map<string, number[]>): void {
   }
 }
 
+/** MB of the V8 heap's spaces (size: reserved; used: live and not yet collected) and off the heap. */
+interface HeapSample {
+  readonly newSize: number;
+  readonly oldSize: number;
+  readonly oldUsed: number;
+  readonly external: number;
+}
+
+async function sampleHeap(heap: Map<string, HeapSample[]>, name: string, from: Route): Promise<void> {
+  try {
+    const text = await (await fetch(from.url, { headers: from.headers })).text();
+    const mb = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+    const sample = Object.fromEntries(
+      Object.entries(HEAP_METRICS).map(([k, re]) => [k, mb(re)]),
+    ) as unknown as HeapSample;
+    heap.set(name, [...(heap.get(name) ?? []), sample]);
+  } catch {
+    // a scrape that failed under the load is a missing point, not a result
+  }
+}
+
+/** Each heap figure's mean over the first and the last ten samples. */
+function heapReport(heap: Map<string, HeapSample[]>) {
+  const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+  return Object.fromEntries(
+    [...heap].map(([name, samples]) => [
+      name,
+      Object.fromEntries(
+        (Object.keys(HEAP_METRICS) as (keyof HeapSample)[]).map((k) => [
+          k,
+          [mean(samples.slice(0, 10).map((s) => s[k])), mean(samples.slice(-10).map((s) => s[k]))],
+        ]),
+      ),
+    ]),
+  );
+}
+
 function report(r: {
   capacity: number;
   offered: number;
@@ -312,16 +384,18 @@ function pct(first: number, last: number): number {
   return Number((((last - first) / first) * 100).toFixed(1));
 }
 
-async function customerToken(): Promise<string> {
+function customerToken(): Promise<string> {
+  return accessToken(
+    { grant_type: 'password', username: 'customer1', password: 'customer1', audience: system.name },
+    'bounded-web',
+  );
+}
+
+async function accessToken(form: Record<string, string>, client: string): Promise<string> {
   const response = await fetch(`${gateway}/oauth/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('bounded-web:dev-secret').toString('base64')}` },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username: 'customer1',
-      password: 'customer1',
-      audience: system.name,
-    }),
+    headers: { authorization: `Basic ${Buffer.from(`${client}:dev-secret`).toString('base64')}` },
+    body: new URLSearchParams(form),
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
