@@ -7,7 +7,8 @@
 //   --replicas s=n,…    replicas of services for the run (default: one of each)
 //   --gateway LIST      routes measured, of direct,ours,scg,nginx (default direct,ours): scg is
 //                       Spring Cloud Gateway verifying the JWT, nginx a plain proxy (bench/peers),
-//                       each in front of the same order service; the result then gains `byGateway`
+//                       each in front of the same order service; the result then gains `byGateway`.
+//                       The routes take turns at each concurrency, so drift falls on all alike
 //   --warmup S          with --gateway: load through each route (direct too) for S s before its steps
 //                       (default 30, for the JVM's JIT; its orders count as placed, not as measured)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -139,19 +140,32 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
       systemWarmup,
     );
     let warmedUp = warmup.created;
-    const steps = [];
-    for (const route of routes) {
-      const peer = await startPeerFor(route, load, token);
-      if (peer) route.url = `${peer.url}${orderPath}`;
-      try {
-        // Every route, direct too: else the first (cold) one is measured against warm others.
-        if (args.gateway !== undefined) {
+    const steps: Step[] = [];
+    // Routes take turns at each concurrency (direct, ours, … at 10; then at 20 …), every peer running
+    // throughout: whatever drifts during a run (the databases and the log growing, the shared
+    // machine's other work) falls on every route alike, not on whichever was measured last.
+    const peers = new Map<Route, Peer | undefined>();
+    try {
+      for (const route of routes) {
+        const peer = await startPeerFor(route, load, token);
+        if (peer) route.url = `${peer.url}${orderPath}`;
+        peers.set(route, peer);
+      }
+      // Every route, direct too: else the first (cold) one is measured against warm others.
+      if (args.gateway !== undefined) {
+        for (const route of routes) {
           warmedUp += (await loadStep(load, route, 10, Number(args.warmup))).created;
         }
-        steps.push(...(await routeSteps(load, route, launched.supervisor, peer, args)));
-      } finally {
-        await peer?.stop();
       }
+      for (const connections of args.concurrency!.split(',').map(Number)) {
+        for (const route of routes) {
+          steps.push(
+            await measuredStep(load, route, connections, launched.supervisor, peers.get(route), args),
+          );
+        }
+      }
+    } finally {
+      for (const peer of peers.values()) await peer?.stop();
     }
     const measured = steps.reduce((sum, step) => sum + step.created, 0);
     const placed = warmedUp + measured;
@@ -190,35 +204,32 @@ export async function runOrderLoad(load: OrderLoad): Promise<void> {
   }
 }
 
-/** Steps at each concurrency through one route, with the CPU each process spent per order. */
-async function routeSteps(
+/** One step through one route, with the CPU each process spent per order. */
+async function measuredStep(
   load: OrderLoad,
   route: Route,
+  connections: number,
   supervisor: Awaited<ReturnType<typeof launch>>['supervisor'],
   peer: Peer | undefined,
-  args: { concurrency?: string; seconds?: string },
-): Promise<Step[]> {
-  const steps: Step[] = [];
-  for (const connections of args.concurrency!.split(',').map(Number)) {
-    // CPU each process spent per order created (ms): where the machine's two cores went.
-    // Per step: requests the breaker shed cost CPU but create no order.
-    await load.betweenSteps?.();
-    const before = cpuOf(supervisor.status());
-    const peerBefore = peer ? treeCpuMs(peer.pid) : 0;
-    const step = await loadStep(load, route, connections, Number(args.seconds));
-    const after = cpuOf(supervisor.status());
-    // A peer gateway is not the runner's: its process (nginx's worker with it) is counted apart.
-    if (peer) {
-      before.set(peer.name, peerBefore);
-      after.set(peer.name, treeCpuMs(peer.pid));
-    }
-    const cpuPerOrderMs = Object.fromEntries(
-      [...after].map(([name, ms]) => [name, Number(((ms - before.get(name)!) / step.created).toFixed(2))]),
-    );
-    const totalMs = Object.values(cpuPerOrderMs).reduce((sum, ms) => sum + ms, 0);
-    steps.push({ ...step, cpuPerOrderMs: { total: Number(totalMs.toFixed(2)), ...cpuPerOrderMs } });
+  args: { seconds?: string },
+): Promise<Step> {
+  // CPU each process spent per order created (ms): where the machine's two cores went.
+  // Per step: requests the breaker shed cost CPU but create no order.
+  await load.betweenSteps?.();
+  const before = cpuOf(supervisor.status());
+  const peerBefore = peer ? treeCpuMs(peer.pid) : 0;
+  const step = await loadStep(load, route, connections, Number(args.seconds));
+  const after = cpuOf(supervisor.status());
+  // A peer gateway is not the runner's: its process (nginx's worker with it) is counted apart.
+  if (peer) {
+    before.set(peer.name, peerBefore);
+    after.set(peer.name, treeCpuMs(peer.pid));
   }
-  return steps;
+  const cpuPerOrderMs = Object.fromEntries(
+    [...after].map(([name, ms]) => [name, Number(((ms - before.get(name)!) / step.created).toFixed(2))]),
+  );
+  const totalMs = Object.values(cpuPerOrderMs).reduce((sum, ms) => sum + ms, 0);
+  return { ...step, cpuPerOrderMs: { total: Number(totalMs.toFixed(2)), ...cpuPerOrderMs } };
 }
 
 /** Spring Cloud Gateway or nginx in front of the same order service, when the route asks for one. */
