@@ -48,6 +48,8 @@ export interface GatewayOptions {
   connectionsPerTarget?: number;
   /** Requests in progress to a service, per ready replica, past which 503 (default: connectionsPerTarget). */
   maxInFlightPerReplica?: number;
+  /** Cut that bound while a service answers 503s, widen it as it serves (default true; upstream-limit.ts). */
+  adaptiveUpstreamLimit?: boolean;
   /** The gateway's public path prefix, sent as x-forwarded-prefix (default none). */
   publicPrefix?: string;
   /** Retry-After on 503s. Default 1. */
@@ -113,10 +115,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const timeoutMs = opts.upstreamTimeoutMs ?? 15_000;
   const retryAfter = opts.retryAfterSeconds ?? 1;
   const routes = createRouteTable(opts.routes);
-  // As many requests to a service as its pools have connections: none waits in a pool's queue.
+  // At most as many requests to a service as its pools have connections: none waits in a pool's
+  // queue; fewer while the service sheds, so the gateway refuses the excess itself.
   const upstreamLimit = createUpstreamLimit({
     perReplica: opts.maxInFlightPerReplica ?? opts.connectionsPerTarget ?? 128,
     retryAfterSeconds: retryAfter,
+    adaptive: opts.adaptiveUpstreamLimit === false ? false : {},
   });
   const balancer = createBalancer({
     timeoutMs,

@@ -16,6 +16,8 @@ const schema = extendConfig(
     AUTH_ISSUER: Type.Optional(Type.String()),
     GATEWAY_UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 15_000 }),
     GATEWAY_PUBLIC_PREFIX: Type.Optional(Type.String()),
+    // 1: the bound on each service's requests in progress adapts to its 503s (upstream-limit.ts).
+    GATEWAY_ADAPTIVE_LIMIT: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '1' }),
   }),
 );
 const config = loadConfig(schema, { SERVICE_NAME: 'gateway', PORT: '8088', ...process.env });
@@ -36,6 +38,7 @@ const { app, verifier } = createGateway({
   issuer: config.AUTH_ISSUER,
   upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
   publicPrefix: config.GATEWAY_PUBLIC_PREFIX,
+  adaptiveUpstreamLimit: config.GATEWAY_ADAPTIVE_LIMIT === '1',
   logger: { level: config.LOG_LEVEL },
 });
 // Warm the key cache; an auth service that is not up yet is fetched again on the first token.
