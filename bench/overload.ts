@@ -155,6 +155,8 @@ interface Sample {
   /** HTTP status, 0 for a connection error, -1 when no socket was free (not sent). */
   readonly status: number;
   readonly retryAfter: boolean;
+  /** A 503's `code`: which bound refused it (the gateway's, a service's loop or ceiling, a breaker). */
+  readonly code?: string;
 }
 
 /** Capacity: orders/s a closed loop of `connections` gets (2xx only), through the gateway. */
@@ -208,13 +210,17 @@ function post(agent: http.Agent, route: Route, body: string): Promise<Sample> {
       route.url,
       { method: 'POST', agent, headers: { ...route.headers, 'content-length': Buffer.byteLength(body) } },
       (res) => {
-        res.resume();
+        // Only a refusal's body is read: its code says who refused.
+        const chunks: Buffer[] = [];
+        if (res.statusCode === 503) res.on('data', (c: Buffer) => chunks.push(c));
+        else res.resume();
         res.on('end', () =>
           resolve({
             at,
             ms: performance.now() - at,
             status: res.statusCode ?? 0,
             retryAfter: res.headers['retry-after'] !== undefined,
+            code: chunks.length > 0 ? codeOf(Buffer.concat(chunks).toString()) : undefined,
           }),
         );
       },
@@ -223,6 +229,28 @@ function post(agent: http.Agent, route: Route, body: string): Promise<Sample> {
     req.on('error', () => resolve({ at, ms: performance.now() - at, status: 0, retryAfter: false }));
     req.end(body);
   });
+}
+
+function codeOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as { code?: unknown }).code);
+  } catch {
+    return 'not JSON';
+  }
+}
+
+/** Refusals by code, each with its count and p99. */
+function refusedBy(refused: readonly Sample[]) {
+  const byCode = new Map<string, Sample[]>();
+  for (const s of refused) {
+    const code = s.code ?? 'none';
+    const same = byCode.get(code) ?? [];
+    same.push(s);
+    byCode.set(code, same);
+  }
+  return Object.fromEntries(
+    [...byCode].map(([code, ss]) => [code, { count: ss.length, p99Ms: percentile(ss, 99) }]),
+  );
 }
 
 function summary(samples: readonly Sample[]) {
@@ -241,6 +269,7 @@ function summary(samples: readonly Sample[]) {
     acceptedP99Ms: percentile(ok, 99),
     refusalP50Ms: percentile(refused, 50),
     refusalP99Ms: percentile(refused, 99),
+    refusedBy: refusedBy(refused),
   };
 }
 
