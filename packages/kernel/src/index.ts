@@ -28,7 +28,6 @@ export {
   DEFAULT_MAX_EVENT_LOOP_DELAY_MS,
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_SHED_MIN_IN_FLIGHT,
-  type DelaySampler,
   eventLoopDelayProbe,
   installLoadShedding,
   type LoadSheddingOptions,

@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import {
   buildApp,
-  type DelaySampler,
   eventLoopDelayProbe,
   installLoadShedding,
   type LoopDelay,
@@ -126,108 +125,77 @@ describe('shedReason: which bound refuses', () => {
   });
 });
 
-/** A sampler whose worst interval the test sets, in ms; counts its resets. */
-function fakeSampler() {
-  const state = { maxMs: 0, count: 0, resets: 0, disabled: false };
-  const sampler: DelaySampler = {
-    get max() {
-      return state.maxMs * 1e6;
-    },
-    get count() {
-      return state.count;
-    },
-    reset() {
-      state.resets++;
-      state.maxMs = 0;
-      state.count = 0;
-    },
-    disable() {
-      state.disabled = true;
-    },
-  };
-  const interval = (ms: number) => {
-    state.maxMs = Math.max(state.maxMs, ms);
-    state.count++;
-  };
-  return { sampler, state, interval };
-}
-
-describe('eventLoopDelayProbe: the sampled, smoothed delay', () => {
+describe("eventLoopDelayProbe: a timer's drift, smoothed", () => {
+  /** A probe on the test's clock whose timer runs only when the test says. */
   const setup = () => {
     let t = 0;
-    const fake = fakeSampler();
+    let tick = () => {};
+    let stopped = false;
     const probe = eventLoopDelayProbe({
-      resolutionMs: 10,
-      windowMs: 10,
+      intervalMs: 10,
       smoothing: 0.5,
-      sampler: fake.sampler,
       now: () => t,
+      every: (_ms, fn) => {
+        tick = fn;
+        return () => {
+          stopped = true;
+        };
+      },
     });
-    return { probe, ...fake, advance: (ms: number) => (t += ms) };
+    /** The timer runs `ms` after its last run (10 = on time). */
+    const runAfter = (ms: number) => {
+      t += ms;
+      tick();
+    };
+    return { probe, runAfter, stopped: () => stopped, advance: (ms: number) => (t += ms) };
   };
 
-  it('reads the sampler once a window, not on every call', () => {
-    const { probe, state, interval, advance } = setup();
-    advance(10);
-    interval(50); // 40 ms late
-    assert.equal(probe.current(), 20, 'half of the first late window (smoothing 0.5)');
-    assert.equal(state.resets, 1);
-    interval(90);
-    advance(5);
-    assert.equal(probe.current(), 20, 'within the window: the last reading stands');
-    assert.equal(state.resets, 1, 'and the sampler is not read');
+  it('reads a timer on time as no delay, a late one as its lateness, smoothed', () => {
+    const { probe, runAfter } = setup();
+    runAfter(10);
+    assert.equal(probe.current(), 0);
+    runAfter(50); // 40 ms late
+    assert.equal(probe.current(), 20, 'half of it (smoothing 0.5)');
+    runAfter(50);
+    assert.equal(probe.current(), 30);
+    runAfter(10);
+    assert.equal(probe.current(), 15, 'an on-time run pulls it down');
   });
 
-  it('counts only the lateness past the resolution, smoothed over windows', () => {
-    const { probe, interval, advance } = setup();
-    for (const expected of [20, 30, 35]) {
-      advance(10);
-      interval(50);
-      assert.equal(probe.current(), expected);
-    }
-    advance(10);
-    interval(10); // on time
-    assert.equal(probe.current(), 17.5, 'an on-time window pulls it down');
-    advance(10);
-    interval(8); // early ticks are no lateness, not a negative one
-    assert.equal(probe.current(), 8.75);
-  });
-
-  it('a window with no sample reads as no lateness', () => {
-    const { probe, interval, advance } = setup();
-    advance(10);
-    interval(50);
+  it('changes only when the timer runs, not when it is asked', () => {
+    const { probe, runAfter, advance } = setup();
+    runAfter(50);
+    advance(500);
     assert.equal(probe.current(), 20);
-    advance(10);
-    assert.equal(probe.current(), 10);
+    assert.equal(probe.current(), 20);
   });
 
-  it('a reading after a long gap counts: the gap may be the loop stuck', () => {
-    const { probe, interval, advance } = setup();
-    advance(10);
-    probe.current();
-    advance(200);
-    interval(210); // one run of the loop that took 200 ms
+  it('a swamped loop (one run a turn of 200 ms) reads as late at once', () => {
+    const { probe, runAfter } = setup();
+    runAfter(210);
     assert.equal(probe.current(), 100);
+    runAfter(210);
+    assert.equal(probe.current(), 150);
   });
 
-  it('stop disables the sampler', () => {
-    const { probe, state } = setup();
+  it('stop stops its timer', () => {
+    const { probe, stopped } = setup();
     probe.stop();
-    assert.equal(state.disabled, true);
+    assert.equal(stopped(), true);
   });
 
-  it('on the real sampler it reads a loop held busy as late', async () => {
+  it('on a real timer it reads a loop held busy as late', async () => {
     const probe = eventLoopDelayProbe({ smoothing: 1 });
     try {
-      await new Promise((r) => setTimeout(r, 15));
-      probe.current(); // a fresh window
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 30));
       const until = performance.now() + 60;
       while (performance.now() < until); // the loop held for 60 ms
-      // Node's sampler records the late interval on its next runs: give it a few.
-      await new Promise((r) => setTimeout(r, 50));
-      assert.ok(probe.current() >= 30, 'a 60 ms block reads as at least 30 ms late');
+      // The probe's timer runs first once the loop is free; this one is due after it.
+      await new Promise((r) => setTimeout(r, 1));
+      assert.ok(
+        probe.current() >= 30,
+        `a 60 ms block reads as at least 30 ms late (read ${probe.current()})`,
+      );
     } finally {
       probe.stop();
     }
