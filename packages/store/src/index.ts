@@ -1,4 +1,5 @@
-export type { Kysely, Migration, QueryResult } from 'kysely';
+export type { Kysely, QueryResult } from 'kysely';
+export type { Migration } from 'kysely/migration';
 export { type IdBlocks, idBlockMigrations, idBlocks } from './id-blocks.ts';
 export { type DialectName, openStore, type Store, StoreConfigError } from './open.ts';
 export { reusable } from './reusable.ts';

@@ -3,12 +3,11 @@ import {
   CompiledQuery,
   Kysely,
   type Dialect as KyselyDialect,
-  type Migration,
-  Migrator,
   MysqlDialect,
   PostgresDialect,
   sql,
 } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
 import { openSqlite } from './sqlite.ts';
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
