@@ -133,9 +133,16 @@ function exitWithParent(): void {
 let bundled: string;
 const children: ChildProcess[] = [];
 
-function start<T>(role: string, env: Record<string, string> = {}): Promise<T> {
+async function start<T>(role: string, env: Record<string, string> = {}): Promise<T> {
+  // Imported here, not at the top: this file is every role's bundle, and the runner's code would
+  // weigh on the gateway's memory that is measured.
+  const { NODE_ARGS } = await import('@bounded/runner');
   const child = fork(bundled, ['--role', role], {
-    execArgv: role === 'gateway' ? (process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [],
+    // Node's flags as the runner starts every process (its young-generation cap), and the gateway's extra.
+    execArgv: [
+      ...NODE_ARGS,
+      ...(role === 'gateway' ? (process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : []),
+    ],
     env: { ...process.env, ...env },
   });
   children.push(child);

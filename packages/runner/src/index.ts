@@ -4,6 +4,7 @@ export {
   type InstanceState,
   type InstanceStatus,
   type LogSink,
+  NODE_ARGS,
   type ProcessSpec,
 } from './instance.ts';
 export { type Launched, type LaunchOptions, launch, type PlatformProcesses } from './launch.ts';

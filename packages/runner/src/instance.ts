@@ -30,7 +30,7 @@ export type LogSink = (id: string, replica: number, line: string, stream: 'stdou
  * stayed (bench:overload: RSS +49% in a minute; +7.4% with this cap). The cap is Node 20's size.
  * The images set the same (deploy/Containerfile, NODE_OPTIONS).
  */
-const NODE_ARGS = ['--max-semi-space-size=16'];
+export const NODE_ARGS = ['--max-semi-space-size=16'];
 const PROBE_MS = 1000;
 const STARTING_PROBE_MS = 100;
 const LIVENESS_FAILURES = 3;
