@@ -30,8 +30,11 @@ export async function openSqlite(file: string): Promise<KyselyDialect> {
   // replica sharing the file held the write lock, every request of this process stood still (up
   // to 100 ms a sleep). Locks are waited for in WaitingDriver instead, with the event loop free.
   const database = new DatabaseSync(path, { timeout: 0 });
-  database.exec('PRAGMA journal_mode = WAL');
-  database.exec('PRAGMA synchronous = NORMAL');
+  // Opening reads the file's header, and SQLite answers SQLITE_BUSY at once (no busy handler)
+  // while another process holds it: one recovering the WAL a killed process left, or turning a
+  // new file to WAL (seen: a test's store opened beside a producer started after a kill -9).
+  await untilUnlocked(() => database.exec('PRAGMA journal_mode = WAL'));
+  await untilUnlocked(() => database.exec('PRAGMA synchronous = NORMAL'));
   return new SqliteWithoutRowLocks(database);
 }
 
@@ -160,24 +163,34 @@ const BEGIN_IMMEDIATE = CompiledQuery.raw('BEGIN IMMEDIATE');
 
 function waiting(connection: DatabaseConnection, database: DatabaseSync): DatabaseConnection {
   return {
-    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      const started = Date.now();
-      for (let attempt = 0; ; attempt++) {
-        // A refused statement inside a transaction is not run again: only the caller knows
-        // whether the transaction can go on (BEGIN itself is outside one until it succeeds).
-        const retriable = !database.isTransaction;
-        try {
-          return await connection.executeQuery<R>(query);
-        } catch (error) {
-          if (!retriable || !isBusy(error) || Date.now() - started >= LOCK_WAIT_MS) throw error;
-          // Writers hold the lock for well under a millisecond: a turn of the loop first, then
-          // short sleeps, so a long holder costs nothing but time.
-          await (attempt < 3 ? yieldToLoop() : sleep(Math.min(20, attempt - 2)));
-        }
-      }
+    executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      // A refused statement inside a transaction is not run again: only the caller knows
+      // whether the transaction can go on (BEGIN itself is outside one until it succeeds).
+      return untilUnlocked(
+        () => connection.executeQuery<R>(query),
+        () => !database.isTransaction,
+      );
     },
     streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
   };
+}
+
+/**
+ * Runs `work` again while another process holds the lock it needs (SQLITE_BUSY), up to
+ * LOCK_WAIT_MS, when `retriable` says so before a try. Writers hold the lock for well under a
+ * millisecond: a turn of the loop first, then short sleeps, so a long holder costs nothing but time.
+ */
+async function untilUnlocked<T>(work: () => T | Promise<T>, retriable = () => true): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const again = retriable();
+    try {
+      return await work();
+    } catch (error) {
+      if (!again || !isBusy(error) || Date.now() - started >= LOCK_WAIT_MS) throw error;
+      await (attempt < 3 ? yieldToLoop() : sleep(Math.min(20, attempt - 2)));
+    }
+  }
 }
 
 /** SQLITE_BUSY, also in its extended forms (node:sqlite reports the extended code as `errcode`). */

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { type Kysely, openStore } from '../src/index.ts';
 import { storeSuite } from './suite.ts';
 
@@ -68,6 +70,24 @@ test("a write lock held by another connection is waited for on the event loop, n
 interface Counter {
   counter: { value: number };
 }
+
+test('a store opened while another process holds the file waits for it, not failing with SQLITE_BUSY', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'bounded-store-open-')), 'held.db');
+  // A file not yet in WAL, held exclusively: what a store sees opening beside a process that
+  // recovers a killed writer's journal (SQLite answers the opening pragma BUSY at once there).
+  const holder = new DatabaseSync(file);
+  holder.exec('CREATE TABLE t (x integer)');
+  holder.exec('BEGIN EXCLUSIVE');
+  holder.exec('INSERT INTO t VALUES (1)');
+  const opening = openStore(`sqlite:${file}`);
+  await setTimeout(150);
+  holder.exec('COMMIT');
+  holder.close();
+  const store = await opening;
+  after(() => store.close());
+  const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(store.db);
+  assert.equal(rows[0]?.n, 1);
+});
 
 test('replicas starting together apply each migration once', async () => {
   const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'bounded-store-migrate-')), 'shared.db')}`;
