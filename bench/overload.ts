@@ -9,7 +9,7 @@
 //                      set it when a busy machine makes the short capacity probe read low)
 //   --via LIST         what is overloaded, of gateway,direct (default both): through the gateway
 //                      with a token, or the order service itself (its own bound, no gateway)
-// Memory: each process's RSS every second, and the gateway's and the order service's V8 heap by
+// Memory: each process's RSS every second, and every process's V8 heap by
 // space (from their /metrics: the gateway's with an admin token), so growth reads as a heap that
 // finds its size, a young generation that widens, or memory outside the heap.
 // The load is open-loop (requests sent on a clock, whatever the answers), as real clients are:
@@ -75,9 +75,15 @@ try {
     { grant_type: 'client_credentials', audience: system.name },
     'bounded-admin',
   );
-  const heapOf = {
+  // Every process's heap: what grows under overload is told apart from what only grows its RSS.
+  const heapOf: Record<string, Route> = {
     gateway: { url: `${gateway}/metrics`, headers: { authorization: `Bearer ${adminToken}` } },
-    order: { url: `http://127.0.0.1:${servicePort(system, 'order')}/metrics`, headers: {} },
+    ...Object.fromEntries(
+      system.services.map((s) => [
+        s.name,
+        { url: `http://127.0.0.1:${servicePort(system, s.name)}/metrics`, headers: {} },
+      ]),
+    ),
   };
   const routes = {
     gateway: { url: `${gateway}/orders`, headers: { authorization: `Bearer ${token}` } },
