@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuiltService } from '@bounded/kernel';
+import { sql } from 'kysely';
 
 export function tempDir(prefix = 'bounded-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -54,6 +55,17 @@ export async function publish(
   events: Array<{ type: string; key: string; data: Record<string, unknown> }>,
 ): Promise<void> {
   await service.context.command(async (_trx, record) => record(events));
+}
+
+/**
+ * Events this service's consumers have handled so far (its inbox's rows): what a test waits on
+ * when an event must have been handled yet leaves nothing else to see (one ignored on purpose).
+ */
+export async function handledCount(service: BuiltService<unknown>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from bounded_inbox`.execute(
+    service.context.store.db,
+  );
+  return Number(rows[0]!.n);
 }
 
 export interface FakeDependency {

@@ -2,6 +2,7 @@ export {
   eventually,
   type FakeDependency,
   fakeDependency,
+  handledCount,
   probeEvents,
   publish,
   type SeenEvent,

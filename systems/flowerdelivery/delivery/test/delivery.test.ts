@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
-import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
-import { sql } from 'kysely';
+import { eventually, handledCount, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
 import { cancelDelivery, completeDelivery, request, startDelivery } from '../src/domain/delivery.ts';
 import { deliveryService } from '../src/service.ts';
 import type { DeliveryTables } from '../src/tables.ts';
@@ -90,11 +89,7 @@ describe('delivery service', () => {
   });
 
   it('requests nothing for an order cancelled before the store decorated it (Decorated after the cancel)', async () => {
-    const handled = async () =>
-      Number(
-        (await sql<{ n: number }>`select count(*) as n from bounded_inbox`.execute(service.context.store.db))
-          .rows[0]!.n,
-      );
+    const handled = () => handledCount(service as BuiltService<unknown>);
     const before = await handled();
     // One key, one partition: each order's cancel is handled before its late Decorated.
     await publish(service as BuiltService<unknown>, [

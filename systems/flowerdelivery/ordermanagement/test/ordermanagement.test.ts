@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BuiltService, buildService } from '@bounded/kernel';
-import { eventually, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
-import { sql } from 'kysely';
+import { eventually, handledCount, probeEvents, publish, tempDir } from '@bounded/service-kit/testing';
 import { acceptOrder, cancelByCustomer, decorate, receive, rejectOrder } from '../src/domain/store-order.ts';
 import { orderManagementService } from '../src/service.ts';
 import type { OrderManagementTables } from '../src/tables.ts';
@@ -114,11 +113,7 @@ describe('ordermanagement service', () => {
   });
 
   it('a cancel that overtakes its Paid (another publisher) leaves the copy cancelled: never accepted', async () => {
-    const handled = async () =>
-      Number(
-        (await sql<{ n: number }>`select count(*) as n from bounded_inbox`.execute(service.context.store.db))
-          .rows[0]!.n,
-      );
+    const handled = () => handledCount(service as BuiltService<unknown>);
     const before = await handled();
     await publish(service as BuiltService<unknown>, [
       {
