@@ -36,6 +36,16 @@ export function servicePort(system: SystemMap, service: string): number {
   return system.basePort + 1 + index;
 }
 
+/**
+ * Ports a test or chaos run gives the platform's processes from the system's own block, between
+ * its services (basePort + 1 …) and its replicas (basePort + 50 …): a port asked of the OS
+ * (`freePort()`) is free only when asked, and another test asking a moment later may be handed
+ * the same one (seen: a gateway's auth port answered by another test's service, 404).
+ */
+export function platformPortsOf(system: SystemMap): { control: number; auth: number; broker: number } {
+  return { control: system.basePort + 47, auth: system.basePort + 48, broker: system.basePort + 49 };
+}
+
 /** Replicas beyond the first live in the upper half of the system's block of 100 ports. */
 export function replicaPortRange(system: SystemMap): { from: number; to: number } {
   return { from: system.basePort + 50, to: system.basePort + 99 };

@@ -7,10 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@bounded/service-kit/testing';
 import { type Launched, launch } from './launch.ts';
 import { platformProcesses } from './platform.ts';
-import type { SystemMap } from './system-map.ts';
+import { platformPortsOf, type SystemMap } from './system-map.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: HAL bodies, read field by field in assertions
 export type Json = Record<string, any>;
@@ -41,13 +40,13 @@ export async function launchBehindGateway<U extends string>(
   const launched = await launch({
     systems: [system],
     dataDir,
-    controlPort: await freePort(),
+    controlPort: platformPortsOf(system).control,
     logLevel: 'warn',
     sink: (id, _replica, line) => {
       logs.push(`${id} ${line}`);
       if (logs.length > 200) logs.shift();
     },
-    platform: platformProcesses({ authPort: await freePort() }),
+    platform: platformProcesses({ authPort: platformPortsOf(system).auth }),
   }).catch((error) => {
     console.error(logs.join('\n'));
     throw error;

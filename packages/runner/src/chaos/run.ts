@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@bounded/service-kit/testing';
 import { type Launched, launch, platformProcesses, type SystemMap } from '../index.ts';
+import { platformPortsOf } from '../system-map.ts';
 import { passwordToken } from '../testing.ts';
 import { type Broker, startNatsBroker } from './broker.ts';
 import { type CheckReport, waitForQuiet } from './check.ts';
@@ -83,7 +83,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const removeData = () => {
     if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
   };
-  const broker = options.bus === 'nats' ? await startNatsBroker(await freePort(), dataDir) : undefined;
+  const broker =
+    options.bus === 'nats'
+      ? await startNatsBroker(
+          platformPortsOf({ ...options.system, basePort: options.basePort }).broker,
+          dataDir,
+        )
+      : undefined;
   const system = mapOfRun(options, broker);
   const launched = await launchSystem(system, dataDir, options.sink).catch(async (error: Error) => {
     await broker?.stop();
@@ -166,14 +172,14 @@ async function launchSystem(
   return launch({
     systems: [system],
     dataDir,
-    controlPort: await freePort(),
+    controlPort: platformPortsOf(system).control,
     logLevel: 'warn',
     sink: (id, _replica, line) => {
       sink?.(id, line);
       recent.push(`${id} ${line}`);
       if (recent.length > 100) recent.shift();
     },
-    platform: platformProcesses({ authPort: await freePort() }),
+    platform: platformProcesses({ authPort: platformPortsOf(system).auth }),
   }).catch((error: Error) => {
     throw new Error(`${system.name} did not start: ${error.message}\n${recent.join('\n')}`);
   });
