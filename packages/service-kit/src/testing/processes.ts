@@ -1,6 +1,8 @@
 /** Real service processes for system tests: esbuild bundles run by plain `node`. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle } from '@bounded/bundle';
 
@@ -9,7 +11,68 @@ export async function bundleService(systemDir: string, service: string, system: 
   return bundle(join(systemDir, service, 'src', 'main.ts'), `${system}-${service}`);
 }
 
+/**
+ * A port for a test's process that no other test process on this machine is handed: the OS says
+ * which ports are free only when asked, and two test files asking a moment apart can be told the
+ * same one (seen: a system test's MyPage port answered by another test's service). Each port is
+ * claimed by a file created exclusively under the temp directory, held until this process exits.
+ * The fixed blocks of the tests (38000–39999) are never handed out, reserved from the OS or not.
+ */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await portTheOsCallsFree();
+    if (port >= FIXED_BLOCKS.from && port <= FIXED_BLOCKS.to) continue;
+    if (claimPort(port)) return port;
+  }
+  throw new Error(`no port could be claimed in 100 tries (claims in ${PORT_CLAIMS})`);
+}
+
+const FIXED_BLOCKS = { from: 38000, to: 39999 };
+const PORT_CLAIMS = join(tmpdir(), 'bounded-test-ports');
+/** A claim its holder left behind (killed before its exit hook ran) is cleared after this long. */
+const STALE_CLAIM_MS = 3_600_000;
+const claims = new Set<string>();
+
+export function claimPort(port: number): boolean {
+  mkdirSync(PORT_CLAIMS, { recursive: true });
+  const file = join(PORT_CLAIMS, String(port));
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    clearIfStale(file);
+    return false;
+  }
+  if (claims.size === 0) process.once('exit', releaseClaims);
+  claims.add(file);
+  return true;
+}
+
+/** Only clears: the port is taken on a later ask, by an exclusive create like any other. */
+function clearIfStale(file: string): void {
+  try {
+    const holder = Number(readFileSync(file, 'utf8'));
+    if (isAlive(holder) || Date.now() - statSync(file).mtimeMs < STALE_CLAIM_MS) return;
+    unlinkSync(file);
+  } catch {
+    // Gone or half-written by its claimer a moment ago: someone else's, leave it.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseClaims(): void {
+  for (const file of claims) rmSync(file, { force: true });
+}
+
+function portTheOsCallsFree(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
