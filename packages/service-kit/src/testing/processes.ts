@@ -1,6 +1,16 @@
 /** Real service processes for system tests: esbuild bundles run by plain `node`. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,12 +131,50 @@ export async function startProcess(
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr.join('')}`);
-    try {
-      if ((await fetch(`${proc.url}/health/ready`)).ok) return proc;
-    } catch {}
+    if (await answersReady(proc.url)) {
+      if (!listensOn(child.pid, port)) {
+        throw new Error(`${name}: port ${port} is answered by another process than the one started`);
+      }
+      return proc;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${name} not ready within 20 s: ${stderr.join('')}`);
+}
+
+async function answersReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health/ready`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the process listens on the port (Linux: its open sockets against the kernel's table of
+ * listening ones), so a test never takes another process's answers for its service's. Elsewhere
+ * assumed true.
+ */
+function listensOn(pid: number | undefined, port: number): boolean {
+  if (process.platform !== 'linux' || pid === undefined) return true;
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const listening = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is "<ip>:<port>", st 0A is LISTEN, the inode is the tenth field.
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A') listening.add(`socket:[${fields[9]}]`);
+    }
+  }
+  const fdDir = `/proc/${pid}/fd`;
+  return readdirSync(fdDir).some((fd) => {
+    try {
+      return listening.has(readlinkSync(join(fdDir, fd)));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Kills whatever is still running (SIGKILL): for after(). */

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { claimPort, freePort } from '../src/testing/processes.ts';
+import { tempDir } from '../src/testing/index.ts';
+import { claimPort, freePort, killAll, startProcess } from '../src/testing/processes.ts';
 
 const processes = join(import.meta.dirname, '..', 'src', 'testing', 'processes.ts');
 
@@ -48,5 +51,33 @@ describe('freePort', () => {
     const ports = await Promise.all(Array.from({ length: 40 }, () => freePort()));
     assert.equal(new Set(ports).size, ports.length);
     assert.ok(ports.every((p) => p < 38_000 || p > 39_999));
+  });
+});
+
+describe('startProcess', () => {
+  it('refuses a port another process answers on, though that one says it is ready', async (t) => {
+    const port = await freePort();
+    const impostor = createServer((_req, res) => res.end('{"status":"UP"}')).listen(port, '127.0.0.1');
+    await once(impostor, 'listening');
+    t.after(async () => {
+      await killAll();
+      impostor.close();
+    });
+    const idle = join(tempDir('processes-'), 'idle.mjs');
+    writeFileSync(idle, 'setInterval(() => {}, 1000);');
+    await assert.rejects(startProcess('idle', idle, port, {}), /port \d+ is answered by another process/);
+  });
+
+  it('takes a process that listens on its port for started', async (t) => {
+    const port = await freePort();
+    const service = join(tempDir('processes-'), 'service.mjs');
+    writeFileSync(
+      service,
+      `import { createServer } from 'node:http';
+       createServer((_req, res) => res.end('{"status":"UP"}')).listen(Number(process.env.PORT), '127.0.0.1');`,
+    );
+    t.after(killAll);
+    const started = await startProcess('service', service, port, {});
+    assert.equal((await fetch(`${started.url}/health/ready`)).status, 200);
   });
 });
