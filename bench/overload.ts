@@ -27,12 +27,14 @@ import autocannon from 'autocannon';
 import { system as full } from '../systems/flowerdelivery/system.ts';
 
 /** Where /metrics says each heap figure (prom-client's default metrics), read in MB. */
-const HEAP_METRICS: Record<keyof HeapSample, RegExp> = {
+const HEAP_METRICS: Record<Exclude<keyof HeapSample, 'loopP99Ms'>, RegExp> = {
   newSize: /^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m,
   oldSize: /^nodejs_heap_space_size_total_bytes\{space="old"\} (\S+)/m,
   oldUsed: /^nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)/m,
   external: /^nodejs_external_memory_bytes (\S+)/m,
 };
+/** The loop's delay over the second since the last scrape (prom-client resets it per scrape), in s. */
+const LOOP_LAG_P99 = /^nodejs_eventloop_lag_p99_seconds (\S+)/m;
 const TARGETS = { refusalP99Ms: 50, rssGrowthPct: 10, recoveryMs: 5000 };
 /** Sockets the load generator keeps open at most; a request with none free is counted as not sent. */
 const CLIENT_SOCKETS = 1024;
@@ -331,34 +333,46 @@ interface HeapSample {
   readonly oldSize: number;
   readonly oldUsed: number;
   readonly external: number;
+  /** The loop's p99 delay over the last second, ms. */
+  readonly loopP99Ms: number;
 }
 
 async function sampleHeap(heap: Map<string, HeapSample[]>, name: string, from: Route): Promise<void> {
   try {
     const text = await (await fetch(from.url, { headers: from.headers })).text();
     const mb = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
-    const sample = Object.fromEntries(
-      Object.entries(HEAP_METRICS).map(([k, re]) => [k, mb(re)]),
-    ) as unknown as HeapSample;
+    const sample = {
+      ...Object.fromEntries(Object.entries(HEAP_METRICS).map(([k, re]) => [k, mb(re)])),
+      loopP99Ms: Number(LOOP_LAG_P99.exec(text)?.[1] ?? Number.NaN) * 1000,
+    } as HeapSample;
     heap.set(name, [...(heap.get(name) ?? []), sample]);
   } catch {
     // a scrape that failed under the load is a missing point, not a result
   }
 }
 
-/** Each heap figure's mean over the first and the last ten samples. */
+/**
+ * Each heap figure's mean over the first and the last ten samples; the loop's delay as the median
+ * and the worst of its per-second p99s (a loop late all along reads apart from one that stalls).
+ */
 function heapReport(heap: Map<string, HeapSample[]>) {
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
   return Object.fromEntries(
-    [...heap].map(([name, samples]) => [
-      name,
-      Object.fromEntries(
-        (Object.keys(HEAP_METRICS) as (keyof HeapSample)[]).map((k) => [
-          k,
-          [mean(samples.slice(0, 10).map((s) => s[k])), mean(samples.slice(-10).map((s) => s[k]))],
-        ]),
-      ),
-    ]),
+    [...heap].map(([name, samples]) => {
+      const loop = samples.map((s) => s.loopP99Ms).sort((a, b) => a - b);
+      return [
+        name,
+        {
+          ...Object.fromEntries(
+            (Object.keys(HEAP_METRICS) as (keyof typeof HEAP_METRICS)[]).map((k) => [
+              k,
+              [mean(samples.slice(0, 10).map((s) => s[k])), mean(samples.slice(-10).map((s) => s[k]))],
+            ]),
+          ),
+          loopP99Ms: { median: Math.round(loop[loop.length >> 1]), max: Math.round(loop[loop.length - 1]) },
+        },
+      ];
+    }),
   );
 }
 
