@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import { type Acceptors, acceptorsFromEnv, addAcceptors, assertPortFree } from './acceptors.ts';
 import type { HealthControl } from './health.ts';
 import { killSelfAfter } from './last-resort.ts';
 import { guardStderr } from './log-destination.ts';
@@ -17,7 +18,7 @@ export interface Resource {
 
 /** The parts of an app runService uses (any buildApp() result fits). */
 export interface RunnableApp {
-  listen(opts: { host: string; port: number }): Promise<string>;
+  listen(opts: { host: string; port: number; backlog?: number; reusePort?: boolean }): Promise<string>;
   close(): PromiseLike<unknown>;
   health: HealthControl;
   log: FastifyBaseLogger;
@@ -39,6 +40,8 @@ export interface RunServiceOptions {
    * request into the close. Default: env DRAIN_DELAY_MS (the deployment's setting), else 0.
    */
   drainDelayMs?: number;
+  /** Sockets accepting connections (see acceptors.ts). Default: env HTTP_ACCEPTORS, else 4 on Linux. */
+  acceptors?: number;
 }
 
 export interface RunningService {
@@ -49,6 +52,14 @@ export interface RunningService {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/**
+ * Connections the kernel holds completed for the process before it accepts them (Linux caps it at
+ * net.core.somaxconn, 4096 by default). Node's 511 overflowed when an overload made clients open
+ * hundreds of connections at once while the loop was busy: the kernel dropped their handshakes, and
+ * each client waited out SYN retransmits (1, 3, 7 s), refusals and answers alike (bench:overload,
+ * directly at order: the first ten seconds' p99 7.2 s; TcpExtListenOverflows counted them).
+ */
+export const LISTEN_BACKLOG = 4096;
 /** How long after the shutdown timeout the worker-thread backstop SIGKILLs the process. */
 const LAST_RESORT_MS = 2000;
 
@@ -58,10 +69,26 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
   const log = app.log;
   guardStderr();
 
+  const acceptorCount = opts.acceptors ?? acceptorsFromEnv();
+  let acceptors: Acceptors | undefined;
   try {
-    await app.listen({ host: opts.host, port: opts.port });
+    if (acceptorCount > 1) await assertPortFree(opts.host, opts.port);
+    await app.listen({
+      host: opts.host,
+      port: opts.port,
+      backlog: LISTEN_BACKLOG,
+      ...(acceptorCount > 1 ? { reusePort: true } : {}),
+    });
+    if (acceptorCount > 1) {
+      const { port } = app.server.address() as AddressInfo;
+      acceptors = await addAcceptors(app.server, opts.host, port, acceptorCount - 1, LISTEN_BACKLOG);
+    }
   } catch (err) {
-    // Whatever the caller opened for us must not outlive a service that never started.
+    // Whatever the caller opened for us must not outlive a service that never started (the
+    // listening socket either, when only the extra acceptors failed).
+    try {
+      await app.close();
+    } catch {}
     await closeResources(resources, log);
     throw err;
   }
@@ -89,6 +116,7 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
       await new Promise((r) => setTimeout(r, drainDelayMs));
     }
     try {
+      acceptors?.close();
       // Stops accepting connections, closes idle keep-alive ones, waits for in-flight requests.
       await app.close();
     } catch (err) {

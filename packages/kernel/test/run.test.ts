@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_ACCEPTORS } from '../src/acceptors.ts';
+import { LISTEN_BACKLOG } from '../src/run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -76,6 +79,41 @@ function connect(port: number): Promise<'connected' | string> {
 }
 
 describe('runService', () => {
+  it('listens on HTTP_ACCEPTORS sockets (4 by default), each with a backlog of LISTEN_BACKLOG', async () => {
+    const child = startFixture();
+    try {
+      const port = Number((await child.waitFor(/^listening \d+$/)).split(' ')[1]);
+      // One line per listening socket; for those, ss's Send-Q is the backlog.
+      const sockets = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/));
+      assert.equal(sockets.length, DEFAULT_ACCEPTORS, sockets.join('\n'));
+      const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+      for (const s of sockets) assert.equal(Number(s[2]), Math.min(LISTEN_BACKLOG, somaxconn), s.join(' '));
+      assert.ok(LISTEN_BACKLOG > 511 && somaxconn > 511, 'more than the default of Node');
+      // Every one of them serves: many connections, each on its own, all answered.
+      const answers = await Promise.all(Array.from({ length: 64 }, () => get(port, '/health/ready')));
+      assert.ok(answers.every((a) => a.status === 200));
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a port another process listens on, as a plain listen would', async () => {
+    const first = startFixture();
+    let second: Child | undefined;
+    try {
+      const port = Number((await first.waitFor(/^listening \d+$/)).split(' ')[1]);
+      second = startFixture({ PORT: String(port) });
+      assert.notEqual(await second.exit, 0, 'the second one must not share the port');
+      assert.equal(await connect(port), 'connected', 'the first one still serves');
+    } finally {
+      first.proc.kill('SIGKILL');
+      second?.proc.kill('SIGKILL');
+    }
+  });
+
   it('on SIGTERM: finishes in-flight requests, refuses new ones, closes resources in reverse, exits 0', async () => {
     const child = startFixture({ SLOW_MS: '1500' });
     try {

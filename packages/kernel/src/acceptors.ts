@@ -1,0 +1,69 @@
+/**
+ * More listening sockets for one HTTP server than Node's one. Since libuv 1.45 (Node 20) a
+ * listening socket accepts one connection per turn of the event loop (libuv pull 3696), and a loop
+ * busy with the work it accepted turns every 10–40 ms: a burst of new clients then waits in the
+ * kernel's queue for seconds (bench:overload directly at order: ~100 connections accepted a second,
+ * with 800 waiting; requests sent in the first second answered up to 7 s later, refusals too).
+ * Each extra socket listens on the same port (SO_REUSEPORT: Linux spreads new connections over
+ * them) and hands what it accepts to the one HTTP server, so N sockets accept N a turn.
+ */
+import type { Server } from 'node:http';
+import { createServer, type Server as NetServer } from 'node:net';
+
+/** Sockets listening in all, the HTTP server's own included. Env HTTP_ACCEPTORS (1 = Node's own only). */
+export const DEFAULT_ACCEPTORS = 4;
+
+export function acceptorsFromEnv(): number {
+  // SO_REUSEPORT spreads connections only on Linux; elsewhere Node refuses the option or a
+  // second socket would take them all.
+  if (process.platform !== 'linux') return 1;
+  const n = Number(process.env.HTTP_ACCEPTORS ?? DEFAULT_ACCEPTORS);
+  return Number.isInteger(n) && n >= 1 ? n : DEFAULT_ACCEPTORS;
+}
+
+/**
+ * Refuses a port someone already listens on, as a plain listen would: with SO_REUSEPORT a second
+ * process of the same user would bind it too and silently take half its connections.
+ */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+export interface Acceptors {
+  /** Stops accepting (the connections already handed over stay with the HTTP server). */
+  close(): void;
+}
+
+/** `extra` sockets on the server's own address and port, each handing its connections to `server`. */
+export async function addAcceptors(
+  server: Server,
+  host: string,
+  port: number,
+  extra: number,
+  backlog: number,
+): Promise<Acceptors> {
+  const sockets: NetServer[] = [];
+  try {
+    for (let i = 0; i < extra; i++) {
+      const acceptor = createServer((socket) => server.emit('connection', socket));
+      sockets.push(acceptor);
+      await new Promise<void>((resolve, reject) => {
+        acceptor.once('error', reject);
+        acceptor.listen({ host, port, reusePort: true, backlog }, () => resolve());
+      });
+    }
+  } catch (error) {
+    for (const s of sockets) s.close();
+    throw error;
+  }
+  return {
+    close() {
+      for (const s of sockets) s.close();
+    },
+  };
+}
