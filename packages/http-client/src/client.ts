@@ -71,6 +71,13 @@ export interface HttpClient {
    */
   request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
   readonly breakerState: BreakerState;
+  /**
+   * The refusal a call made now would meet without reaching the dependency — its bulkhead full,
+   * its breaker open (or half-open with its probe out) — else undefined. A caller asks it before
+   * work of its own that the call's refusal would undo (rows written, then compensated), so that
+   * under overload a refusal costs what a refusal should.
+   */
+  refusalNow(): DependencyUnavailableError | undefined;
   /** Called on every breaker transition; returns a function that unsubscribes. */
   onStateChange(cb: (state: BreakerState) => void): () => void;
   /** Waits for calls in flight, then closes the connections. Later calls throw. */
@@ -203,7 +210,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     // exactly one probe reaches the dependency and nobody waits on a dependency we think is down.
     // This check and breaker.execute run in the same tick, so no second call can slip in between.
     if (breaker.state === CircuitState.HalfOpen) {
-      throw unavailable('DEPENDENCY.CIRCUIT_OPEN', 'circuit half-open, probe in flight');
+      throw probeOut();
     }
     // The caller's signal goes down the chain: the timeout policy derives the request's signal from it.
     // A caller abort is not a DependencyUnavailableError, so the breaker ignores it (cockatiel closes a
@@ -223,22 +230,27 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     );
   }
 
+  function circuitOpen(cause?: unknown) {
+    const remainingMs = openedAt + halfOpenAfterMs - Date.now();
+    const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
+    return unavailable('DEPENDENCY.CIRCUIT_OPEN', 'circuit open', { retryAfterSeconds: seconds, cause });
+  }
+
+  function probeOut() {
+    return unavailable('DEPENDENCY.CIRCUIT_OPEN', 'circuit half-open, probe in flight');
+  }
+
+  function busy(cause?: unknown) {
+    return unavailable(
+      'DEPENDENCY.BUSY',
+      `too many calls in flight (max ${maxConcurrent}, queue ${maxQueue})`,
+      { cause },
+    );
+  }
+
   function translate(err: unknown, req: HttpRequest): unknown {
-    if (err instanceof BrokenCircuitError) {
-      const remainingMs = openedAt + halfOpenAfterMs - Date.now();
-      const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
-      return unavailable('DEPENDENCY.CIRCUIT_OPEN', 'circuit open', {
-        retryAfterSeconds: seconds,
-        cause: err,
-      });
-    }
-    if (err instanceof BulkheadRejectedError) {
-      return unavailable(
-        'DEPENDENCY.BUSY',
-        `too many calls in flight (max ${maxConcurrent}, queue ${maxQueue})`,
-        { cause: err },
-      );
-    }
+    if (err instanceof BrokenCircuitError) return circuitOpen(err);
+    if (err instanceof BulkheadRejectedError) return busy(err);
     if (err instanceof TaskCancelledError && req.signal?.aborted) return abortReason(req.signal);
     return err;
   }
@@ -257,6 +269,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     },
     get breakerState() {
       return STATE_NAMES[breaker.state];
+    },
+    refusalNow() {
+      if (bulkheadPolicy.executionSlots === 0 && bulkheadPolicy.queueSlots === 0) return busy();
+      // Open until its half-open time: past it, the next call is the probe and must be let through.
+      if (breaker.state === CircuitState.Open && Date.now() < openedAt + halfOpenAfterMs)
+        return circuitOpen();
+      if (breaker.state === CircuitState.HalfOpen) {
+        return probeOut();
+      }
+      return undefined;
     },
     onStateChange(cb) {
       const subscription = breaker.onStateChange((s) => cb(STATE_NAMES[s]));

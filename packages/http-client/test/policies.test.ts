@@ -133,14 +133,18 @@ describe('circuit breaker', () => {
     await failTimes(client, 2);
     assert.equal(client.breakerState, 'open');
 
+    assertCircuitOpen(client.refusalNow());
+
     callee.handler = async (_req, res) => {
       await sleep(100);
       json(res, 200, { ok: true });
     };
     await sleep(250);
+    assert.equal(client.refusalNow(), undefined, 'past its half-open time the next call is the probe');
     const hitsBefore = callee.hits;
     const probe = client.request<{ ok: boolean }>({ method: 'GET', path: '/probe' });
     assert.equal(client.breakerState, 'half-open');
+    assertCircuitOpen(client.refusalNow());
     // While the probe is in flight, other calls neither reach the callee nor wait for the probe.
     const { error, ms } = await rejection(() => client.request({ method: 'GET', path: '/other' }));
     assertCircuitOpen(error);
@@ -149,6 +153,7 @@ describe('circuit breaker', () => {
     const res = await probe;
     assert.equal(res.status, 200);
     assert.equal(client.breakerState, 'closed');
+    assert.equal(client.refusalNow(), undefined);
     assert.equal(callee.hits - hitsBefore, 1);
     assert.deepEqual(states, ['open', 'half-open', 'closed']);
 
@@ -269,6 +274,25 @@ describe('bulkhead', () => {
     assert.equal(client.breakerState, 'closed');
     // capacity is given back
     await client.request({ method: 'GET', path: '/d' });
+    await client.close();
+  });
+
+  test('refusalNow: DEPENDENCY.BUSY while every slot and the queue are taken, undefined once one is free', async () => {
+    const client = createHttpClient({
+      name: 'payment',
+      baseUrl: callee.baseUrl,
+      bulkhead: { maxConcurrent: 1, maxQueue: 1 },
+    });
+    assert.equal(client.refusalNow(), undefined);
+    const first = client.request({ method: 'GET', path: '/1' });
+    assert.equal(client.refusalNow(), undefined, 'the queue has room');
+    const queued = client.request({ method: 'GET', path: '/2' });
+    const refusal = client.refusalNow();
+    assert.ok(refusal instanceof DependencyUnavailableError);
+    assert.equal(refusal.code, 'DEPENDENCY.BUSY');
+    assert.equal(refusal.dependency, 'payment');
+    await Promise.all([first, queued]);
+    assert.equal(client.refusalNow(), undefined);
     await client.close();
   });
 

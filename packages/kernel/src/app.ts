@@ -42,6 +42,8 @@ export interface BuildAppOptions {
   maxEventLoopDelayMs?: number;
   /** Serve `/openapi.json` made from the routes (default); false when the app serves its own. */
   openApi?: boolean;
+  /** The clock of the error log's once-a-second lines, ms (tests). Default Date.now. */
+  now?: () => number;
 }
 
 export function buildApp(opts: BuildAppOptions): App {
@@ -68,7 +70,7 @@ export function buildApp(opts: BuildAppOptions): App {
     reply.header('traceparent', formatTraceparent(traceContext(request)));
   });
 
-  installErrorHandlers(app);
+  installErrorHandlers(app, opts.now);
   // First of the request hooks: a refused request costs no more work than its refusal.
   installLoadShedding(app, { maxInFlight: opts.maxInFlight, maxEventLoopDelayMs: opts.maxEventLoopDelayMs });
   installHealth(app, createHealth(opts.ready));

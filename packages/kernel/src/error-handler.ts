@@ -101,14 +101,17 @@ function send(request: FastifyRequest, reply: FastifyReply, r: Resolved): Fastif
     .send(JSON.stringify(errorBody(request, r)));
 }
 
-export function installErrorHandlers(app: FastifyInstance): void {
+export function installErrorHandlers(app: FastifyInstance, now: () => number = Date.now): void {
+  const unavailable = onceASecondPerCode(now);
   app.setErrorHandler((err, request, reply) => {
     const r = resolveError(err);
     // Only the unexplained 500 is a bug worth an error-level line with its stack; a 503 is a
     // dependency outage the breaker already knows about.
     if (r.status === 500) request.log.error({ err, code: r.code }, 'request failed');
-    else if (r.status > 500) request.log.warn({ err, code: r.code }, 'request failed');
-    else request.log.info({ code: r.code, status: r.status, message: r.message }, 'request rejected');
+    else if (r.status > 500) {
+      const alike = unavailable(r.code);
+      if (alike !== undefined) request.log.warn({ err, code: r.code, alike }, 'request failed');
+    } else request.log.info({ code: r.code, status: r.status, message: r.message }, 'request rejected');
     return send(request, reply, r);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -118,4 +121,24 @@ export function installErrorHandlers(app: FastifyInstance): void {
       message: `No route for ${request.method} ${request.url.split('?')[0]}`,
     }),
   );
+}
+
+/**
+ * Whether to log a 5xx-but-not-500 of this code now: the first of each code in a second is, with
+ * `alike` saying how many of the same code it stands for (itself and those left out since the last
+ * line); the rest are not (undefined). An outage or an overload answers thousands a second, and a
+ * line each — its error serialised with its stack — cost more than the answer and flooded the log.
+ */
+function onceASecondPerCode(now: () => number): (code: string) => number | undefined {
+  const byCode = new Map<string, { loggedAt: number; left: number }>();
+  return (code) => {
+    const t = now();
+    const last = byCode.get(code);
+    if (last && t - last.loggedAt < 1000) {
+      last.left++;
+      return undefined;
+    }
+    byCode.set(code, { loggedAt: t, left: 0 });
+    return 1 + (last?.left ?? 0);
+  };
 }

@@ -101,6 +101,33 @@ describe('error handler', () => {
     assert.equal(res.json().message, 'Stock too low');
   });
 
+  it('logs a 503 of each code once a second, saying how many answers of that code the line stands for', async () => {
+    let clock = 0;
+    const { app, logs } = testApp({ now: () => clock });
+    const busy = (code: string) => () => {
+      throw new UnavailableError(code, 'busy', 1);
+    };
+    app.get('/busy', async () => busy('DEPENDENCY.BUSY')());
+    app.get('/open', async () => busy('DEPENDENCY.CIRCUIT_OPEN')());
+    const ask = async (url: string, times: number) => {
+      for (let i = 0; i < times; i++) assert.equal((await app.inject({ url })).statusCode, 503);
+    };
+    const lines = () =>
+      logs.filter((l) => l.msg === 'request failed').map((l) => [(l as { code: string }).code, l.alike]);
+    await ask('/busy', 50);
+    await ask('/open', 3);
+    assert.deepEqual(lines(), [
+      ['DEPENDENCY.BUSY', 1],
+      ['DEPENDENCY.CIRCUIT_OPEN', 1],
+    ]);
+    clock += 999;
+    await ask('/busy', 1);
+    assert.equal(lines().length, 2, 'still the same second');
+    clock += 1;
+    await ask('/busy', 1);
+    assert.deepEqual(lines()[2], ['DEPENDENCY.BUSY', 51], 'itself and the 50 left out');
+  });
+
   it('turns an unknown error into a 500 that hides its message but logs it', async () => {
     const { app, logs } = testApp();
     app.get('/boom', async () => {

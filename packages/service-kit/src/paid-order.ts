@@ -5,7 +5,8 @@
  *    saga's idempotency key, then save the order with its events and the saga's end in ONE
  *    transaction;
  *  - payment refused, or certainly not reached (breaker open, connection refused) → nothing is
- *    saved, the caller gets that error (503 + Retry-After for an unavailable payment);
+ *    saved, the caller gets that error (503 + Retry-After for an unavailable payment); when the
+ *    client can tell beforehand (its bulkhead full, its breaker open), before anything is written;
  *  - payment's answer lost (a timeout) → the saga stays in doubt (503 + Retry-After) and its
  *    resume loop asks payment again under the same key until it answers: paid → the order is
  *    saved; refused → nothing;
@@ -38,6 +39,12 @@ export interface PaidOrderSteps<DB, I, S, E> {
     idempotencyKey: string,
     traceparent?: string,
   ): Promise<{ paymentId: number }>;
+  /**
+   * The refusal `pay` would meet now without reaching the callee (the http-client's
+   * `refusalNow`: its bulkhead full, its breaker open). Asked before anything is written: under
+   * overload a refused order then costs no rows written and compensated, no lines logged.
+   */
+  refusalNow?(): Error | undefined;
   /** The pure decision: the paid order and its events. */
   decide(orderId: number, input: I, paymentId: number): Decision<S, E>;
   /** Writes the order's row inside the saga's last transaction. */
@@ -101,6 +108,8 @@ export function paidOrders<DB, I, S, E>(
   });
   return {
     async place(request, traceparent) {
+      const refusal = steps.refusalNow?.();
+      if (refusal) throw refusal;
       const orderId = await steps.number();
       return saga.run({ orderId, request, traceparent }, { correlation: String(orderId), traceparent });
     },

@@ -32,6 +32,8 @@ type Event =
 const payments = new Map<string, number>();
 const asked: string[] = [];
 let mode: 'ok' | 'open' | 'timeout' = 'ok';
+/** What the fake payment's client would refuse a call with now, without making it. */
+let refusingBeforehand: Error | undefined;
 let nextNumber = 100;
 
 async function pay(_orderId: number, _item: string, key: string): Promise<{ paymentId: number }> {
@@ -72,6 +74,7 @@ function definition(onPlacing: (placing: PaidOrders<string, Order>) => void): Se
           {
             name: 'placeOrder',
             number: async () => nextNumber++,
+            refusalNow: () => refusingBeforehand,
             pay: (orderId, item, key) => pay(orderId, item, key),
             decide: (id, item, paymentId) => {
               const order = { id, item, paymentId };
@@ -144,6 +147,32 @@ describe('paidOrders', () => {
     assert.equal(await orderRow(id), undefined);
     assert.equal((await sagaOf(id)).status, 'compensated');
     assert.deepEqual(eventsOf(id), []);
+  });
+
+  it('payment’s client refusing beforehand (bulkhead full) → that refusal, and nothing numbered, written or asked', async () => {
+    refusingBeforehand = new DependencyUnavailableError({
+      dependency: 'payment',
+      code: 'DEPENDENCY.BUSY',
+      reason: 'too many calls in flight',
+      retryAfterSeconds: 1,
+    });
+    const number = nextNumber;
+    const asks = asked.length;
+    const sagas = await service.context.store.db
+      .selectFrom('bounded_sagas')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await assert.rejects(placing.place('daisies'), { code: 'DEPENDENCY.BUSY' });
+    refusingBeforehand = undefined;
+    assert.equal(nextNumber, number, 'no order number taken');
+    assert.equal(asked.length, asks, 'payment not asked');
+    const sagasAfter = await service.context.store.db
+      .selectFrom('bounded_sagas')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(sagasAfter.n), Number(sagas.n), 'no saga row');
+    const order = await placing.place('daisies');
+    assert.equal((await orderRow(order.id))?.item, 'daisies', 'taken again once the client has room');
   });
 
   it('payment’s answer lost (timeout) → 503 in doubt; asked again under the same key, the order is saved with that payment', async () => {

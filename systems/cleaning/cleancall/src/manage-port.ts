@@ -13,10 +13,13 @@ export interface Registration {
 export interface ManagePort {
   /** Resolves with operations' record id; rejects with a 503-shaped error when cleanmanage cannot answer. */
   register(registration: Registration, idempotencyKey: string, traceparent?: string): Promise<number>;
+  /** The refusal a call would meet now without reaching cleanmanage (its client's bulkhead full, breaker open). */
+  refusalNow(): Error | undefined;
 }
 
 export function manageOverHttp(client: HttpClient): ManagePort {
   return {
+    refusalNow: () => client.refusalNow(),
     register: (registration, idempotencyKey, traceparent) =>
       postForId(client, '/cleanmanages', registration, idempotencyKey, traceparent),
   };

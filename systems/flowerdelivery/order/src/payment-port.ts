@@ -11,6 +11,8 @@ export interface PaymentRequest extends OrderRequest {
 export interface PaymentPort {
   /** Resolves with the payment id; rejects with a 503-shaped error when payment cannot answer. */
   pay(request: PaymentRequest, idempotencyKey: string, traceparent?: string): Promise<{ paymentId: number }>;
+  /** The refusal a call would meet now without reaching payment (its client's bulkhead full, breaker open). */
+  refusalNow(): Error | undefined;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createdIdOf(response: Pick<HttpResponse<unknown>, 'headers' | 'b
 
 export function paymentOverHttp(client: HttpClient): PaymentPort {
   return {
+    refusalNow: () => client.refusalNow(),
     async pay(request, idempotencyKey, traceparent) {
       const response = await client.request({
         method: 'POST',

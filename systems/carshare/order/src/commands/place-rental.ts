@@ -19,6 +19,7 @@ export function rentalPlacing(ctx: OrderContext, payment: PaymentPort): PaidOrde
     name: 'placeRental',
     // Rental numbers come from blocks reserved in the order's database: no commit per rental.
     number: () => idBlocks(ctx.store, 'order').next(),
+    refusalNow: () => payment.refusalNow(),
     pay: (orderId, request, key, traceparent) => payment.pay({ orderId, ...request }, key, traceparent),
     decide: (orderId, request, paymentId) => placeRental(orderId, request, paymentId),
     save: (trx, order) => orders.insert(trx, order),

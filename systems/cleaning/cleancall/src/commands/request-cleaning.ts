@@ -27,6 +27,7 @@ export function cleaningRequests(
     name: 'requestCleaning',
     // Ids come from blocks (no commit per request), numbered before operations is called.
     number: () => idBlocks(ctx.store, 'clean_call').next(),
+    refusalNow: () => manage.refusalNow(),
     pay: async (orderId, request, key, traceparent) => ({
       paymentId: await manage.register({ orderId, ...request }, key, traceparent),
     }),

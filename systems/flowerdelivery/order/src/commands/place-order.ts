@@ -17,6 +17,7 @@ export function orderPlacing(ctx: OrderContext, payment: PaymentPort): PaidOrder
   return paidOrders(ctx, {
     name: 'placeOrder',
     number: () => numberOrder(ctx),
+    refusalNow: () => payment.refusalNow(),
     pay: (orderId, request, key, traceparent) => payment.pay({ orderId, ...request }, key, traceparent),
     decide: (orderId, request, paymentId) => placeOrder(orderId, request, paymentId),
     save: (trx, order) => orders.insert(trx, order),

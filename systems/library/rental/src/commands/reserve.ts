@@ -25,6 +25,7 @@ export function reservations(ctx: RentalContext, payment: PaymentPort): PaidOrde
   return paidOrders(ctx, {
     name: 'reserve',
     number: () => idBlocks(ctx.store, 'rental').next(),
+    refusalNow: () => payment.refusalNow(),
     pay: (rentalId, { memberId, bookId }, key, traceparent) =>
       payment.pay({ rentalId, memberId, bookId }, key, traceparent),
     decide: (rentalId, { memberId, bookId }) => reserve(rentalId, memberId, bookId),

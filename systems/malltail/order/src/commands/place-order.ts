@@ -17,6 +17,7 @@ export function orderPlacing(ctx: OrderContext, pay: PayPort): PaidOrders<OrderR
   return paidOrders(ctx, {
     name: 'placeOrder',
     number: () => numberOrder(ctx),
+    refusalNow: () => pay.refusalNow(),
     pay: (orderNo, { itemNo, qty, customerId }, key, traceparent) =>
       pay.pay({ orderNo, itemNo, qty, customerId }, key, traceparent),
     // The order's date is the moment it was paid (the clock stays out of the domain).
