@@ -278,7 +278,26 @@ function summary(samples: readonly Sample[]) {
     refusalP50Ms: percentile(refused, 50),
     refusalP99Ms: percentile(refused, 99),
     refusedBy: refusedBy(refused),
+    // Each ten seconds' too: slow refusals all at the start (a cold process) read apart from
+    // slow refusals all along.
+    refusalP99ByTen: byTen(refused, firstSent(samples)).map((ss) => percentile(ss, 99)),
+    acceptedP99ByTen: byTen(ok, firstSent(samples)).map((ss) => percentile(ss, 99)),
   };
+}
+
+function firstSent(samples: readonly Sample[]): number {
+  return samples.reduce((t, s) => Math.min(t, s.at), Number.POSITIVE_INFINITY);
+}
+
+/** Samples by the ten seconds after `start` they were sent in. */
+function byTen(samples: readonly Sample[], start: number): Sample[][] {
+  const tens: Sample[][] = [];
+  for (const s of samples) {
+    const ten = Math.floor((s.at - start) / 10_000);
+    tens[ten] ??= [];
+    tens[ten].push(s);
+  }
+  return Array.from(tens, (ss) => ss ?? []);
 }
 
 function percentile(samples: readonly Sample[], p: number): number | null {
