@@ -35,8 +35,13 @@ export function assertPortFree(host: string, port: number): Promise<void> {
 }
 
 export interface Acceptors {
-  /** Stops accepting (the connections already handed over stay with the HTTP server). */
-  close(): void;
+  /**
+   * Stops accepting at once; resolves when every connection they handed over has ended. The
+   * HTTP server's own close waits only for the connections its own socket accepted: a drain that
+   * trusted it alone exited with requests still in flight on these (a test caught it: "socket
+   * hang up" on a request in progress at SIGTERM).
+   */
+  close(): Promise<void>;
 }
 
 /** `extra` sockets on the server's own address and port, each handing its connections to `server`. */
@@ -62,8 +67,9 @@ export async function addAcceptors(
     throw error;
   }
   return {
-    close() {
-      for (const s of sockets) s.close();
-    },
+    close: () =>
+      Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(
+        () => {},
+      ),
   };
 }

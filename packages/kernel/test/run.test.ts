@@ -78,6 +78,15 @@ function connect(port: number): Promise<'connected' | string> {
   });
 }
 
+/** Waits until the child's lines so far satisfy `done` (its exit first fails the wait). */
+async function eventuallyLines(child: Child, done: (lines: string[]) => boolean): Promise<void> {
+  for (;;) {
+    if (done(child.lines)) return;
+    if (child.proc.exitCode !== null) throw new Error(`fixture exited (${child.proc.exitCode})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('runService', () => {
   it('listens on HTTP_ACCEPTORS sockets (4 by default), each with a backlog of LISTEN_BACKLOG', async () => {
     const child = startFixture();
@@ -148,6 +157,35 @@ describe('runService', () => {
       const order = child.lines.filter((l) => l === 'slow finished' || l.startsWith('closed '));
       assert.deepEqual(order, ['slow finished', 'closed relay', 'closed bus', 'closed store']);
     } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
+
+  it('on SIGTERM with keep-alive clients: their requests in flight answered, then their connections closed, exit 0', async () => {
+    const child = startFixture({ SLOW_MS: '800' });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 12 });
+    try {
+      const port = Number((await child.waitFor(/^listening \d+$/)).split(' ')[1]);
+      // Twelve connections: some land on each of the process's listening sockets.
+      const answers = Array.from(
+        { length: 12 },
+        () =>
+          new Promise<number>((resolve, reject) =>
+            http
+              .get({ host: '127.0.0.1', port, path: '/slow', agent }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              })
+              .on('error', reject),
+          ),
+      );
+      await eventuallyLines(child, (lines) => lines.filter((l) => l === 'slow started').length === 12);
+      child.proc.kill('SIGTERM');
+      assert.deepEqual(await Promise.all(answers), Array(12).fill(200));
+      // 1 would be the shutdown timer's: the close waiting on idle keep-alive connections.
+      assert.equal(await child.exit, 0);
+    } finally {
+      agent.destroy();
       child.proc.kill('SIGKILL');
     }
   });
