@@ -1,8 +1,14 @@
 // npm run bench:overload — flowerdelivery under the runner, driven through its gateway at twice
 // its measured capacity: refusals must be fast 503s with Retry-After (p99 under 50 ms), every
-// process's memory flat (RSS growth under 10 % from the first to the last ten seconds), nothing
+// process's memory flat (RSS growth under 10 % from the first to the last ten seconds of the judged
+// minute, after the warm-up below), nothing
 // crashed, and normal latency back within 5 s once the load drops. Last line: one JSON object.
-//   --seconds S        length of the overload (default 60)
+//   --seconds S        length of the overload whose memory is judged (default 60)
+//   --warmup-seconds W the same overload for W s before it (default 20): every process's heap
+//                      finds its size under the load (the young generation widens to its cap,
+//                      the old one to what the load keeps live) — growth that levels off, told
+//                      apart from growth that keeps on. Refusals and answers are timed over both;
+//                      the growth with the warm-up is reported too.
 //   --probe-seconds S  length of the capacity measurement (default 5)
 //   --base-port P      the system's port block (default 8600: off the systems' own blocks)
 //   --rate R           requests/s offered in the overload (default: twice the measured capacity;
@@ -49,6 +55,7 @@ const ORDER = {
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
+    'warmup-seconds': { type: 'string', default: '20' },
     'probe-seconds': { type: 'string', default: '5' },
     'base-port': { type: 'string', default: '8600' },
     via: { type: 'string', default: 'gateway,direct' },
@@ -56,6 +63,7 @@ const { values: args } = parseArgs({
   },
 });
 const seconds = Number(args.seconds);
+const warmupSeconds = Number(args['warmup-seconds']);
 const probeSeconds = Number(args['probe-seconds']);
 const system = { ...full, basePort: Number(args['base-port']) };
 const gateway = `http://127.0.0.1:${system.basePort}`;
@@ -106,6 +114,7 @@ try {
       bench: 'overload',
       system: system.name,
       seconds,
+      warmupSeconds,
       ...results,
       targets: TARGETS,
       targetsMet: Object.values(results).every((r) => r.targetsMet),
@@ -137,18 +146,20 @@ async function overloadOf(via: string, route: Route, heapOf: Record<string, Rout
     sampleRss(rss);
     for (const [name, from] of Object.entries(heapOf)) void sampleHeap(heap, name, from);
   }, 1000);
-  console.error(`${via}: ${offered} requests/s for ${seconds} s (capacity ${capacity}/s)…`);
+  console.error(
+    `${via}: ${offered} requests/s for ${warmupSeconds} + ${seconds} s (capacity ${capacity}/s)…`,
+  );
   // The load generator's own loop: a late one adds its lateness to every latency it measures.
   const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
   generatorLoop.enable();
-  const overload = await openLoop(route, offered, seconds);
+  const overload = await openLoop(route, offered, warmupSeconds + seconds);
   generatorLoop.disable();
   clearInterval(sampler);
   const overloadEnd = performance.now();
   const recovery = await openLoop(route, normalRate, 8);
   return {
     ...report({ capacity, offered, baseline, overload, recovery, overloadEnd, rss, before }),
-    heapMb: heapReport(heap),
+    heapMb: heapReport(heap, warmupSeconds),
     generatorLoopDelayMs: {
       p99: Number((generatorLoop.percentile(99) / 1e6 - 10).toFixed(1)),
       max: Number((generatorLoop.max / 1e6 - 10).toFixed(1)),
@@ -371,10 +382,11 @@ async function sampleHeap(heap: Map<string, HeapSample[]>, name: string, from: R
 }
 
 /**
- * Each heap figure's mean over the first and the last ten samples; the loop's delay as the median
- * and the worst of its per-second p99s (a loop late all along reads apart from one that stalls).
+ * Each heap figure's mean over the first ten samples after the warm-up and the last ten; the
+ * loop's delay as the median and the worst of its per-second p99s, warm-up included (a loop late
+ * all along reads apart from one that stalls).
  */
-function heapReport(heap: Map<string, HeapSample[]>) {
+function heapReport(heap: Map<string, HeapSample[]>, warmup: number) {
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
   return Object.fromEntries(
     [...heap].map(([name, samples]) => {
@@ -385,7 +397,10 @@ function heapReport(heap: Map<string, HeapSample[]>) {
           ...Object.fromEntries(
             (Object.keys(HEAP_METRICS) as (keyof typeof HEAP_METRICS)[]).map((k) => [
               k,
-              [mean(samples.slice(0, 10).map((s) => s[k])), mean(samples.slice(-10).map((s) => s[k]))],
+              [
+                mean(samples.slice(warmup, warmup + 10).map((s) => s[k])),
+                mean(samples.slice(-10).map((s) => s[k])),
+              ],
             ]),
           ),
           loopP99Ms: { median: Math.round(loop[loop.length >> 1]), max: Math.round(loop[loop.length - 1]) },
@@ -408,8 +423,10 @@ function report(r: {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rssMb = Object.fromEntries(
     [...r.rss].map(([name, mbs]) => {
-      const first = mean(mbs.slice(0, 10));
+      // One sample a second from the overload's start: the judged minute starts after the warm-up.
+      const first = mean(mbs.slice(warmupSeconds, warmupSeconds + 10));
       const last = mean(mbs.slice(-10));
+      const withWarmup = pct(mean(mbs.slice(0, 10)), last);
       // Each ten seconds' mean too: growth that levels off (a heap finding its size) reads apart
       // from growth that keeps on (a leak, a queue).
       const byTen = Array.from({ length: Math.ceil(mbs.length / 10) }, (_, i) =>
@@ -417,7 +434,13 @@ function report(r: {
       );
       return [
         name,
-        { firstMb: Math.round(first), lastMb: Math.round(last), growthPct: pct(first, last), byTen },
+        {
+          firstMb: Math.round(first),
+          lastMb: Math.round(last),
+          growthPct: pct(first, last),
+          growthWithWarmupPct: withWarmup,
+          byTen,
+        },
       ];
     }),
   );
