@@ -4,7 +4,7 @@
 // minute, after the warm-up below), nothing
 // crashed, and normal latency back within 5 s once the load drops. Last line: one JSON object.
 //   --seconds S        length of the overload whose memory is judged (default 60)
-//   --warmup-seconds W the same overload for W s before it (default 20): every process's heap
+//   --warmup-seconds W the same overload for W s before it (default 45): every process's heap
 //                      finds its size under the load (the young generation widens to its cap,
 //                      the old one to what the load keeps live) — growth that levels off, told
 //                      apart from growth that keeps on. Refusals and answers are timed over both;
@@ -55,7 +55,7 @@ const ORDER = {
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
-    'warmup-seconds': { type: 'string', default: '20' },
+    'warmup-seconds': { type: 'string', default: '45' },
     'probe-seconds': { type: 'string', default: '5' },
     'base-port': { type: 'string', default: '8600' },
     via: { type: 'string', default: 'gateway,direct' },
