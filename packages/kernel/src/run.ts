@@ -54,10 +54,10 @@ export interface RunningService {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /**
  * Connections the kernel holds completed for the process before it accepts them (Linux caps it at
- * net.core.somaxconn, 4096 by default). Node's 511 overflowed when an overload made clients open
- * hundreds of connections at once while the loop was busy: the kernel dropped their handshakes, and
- * each client waited out SYN retransmits (1, 3, 7 s), refusals and answers alike (bench:overload,
- * directly at order: the first ten seconds' p99 7.2 s; TcpExtListenOverflows counted them).
+ * net.core.somaxconn, 4096 by default). Node's 511 overflowed (TcpExtListenOverflows) when an
+ * overload made clients open hundreds of connections at once while a busy loop, accepting one a
+ * turn (acceptors.ts), fell behind: each handshake dropped costs its client a SYN retransmit
+ * (1, 3, 7 s).
  */
 export const LISTEN_BACKLOG = 4096;
 /** How often a draining server closes the keep-alive connections that went idle. */
