@@ -24,9 +24,14 @@ for (const root of roots.length ? roots : ['packages', 'systems']) {
   } catch {}
 }
 found.sort();
+// The engine tier ends each file once its tests and hooks are done: a Kafka consumer's heartbeat
+// left running after kafka-adapter.engines.test.ts's tests passed (one CI run in four, session 8)
+// held that file, and the tier, open for over 20 minutes. KNOWN, not fixed: which consumer outlives
+// its close (a timer of @platformatic/kafka's #heartbeat, seen through the inspector).
+const forceExit = engines ? ['--test-force-exit'] : [];
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...found],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...forceExit, ...flags, ...found],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
