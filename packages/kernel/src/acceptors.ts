@@ -25,12 +25,18 @@ export function acceptorsFromEnv(): number {
  * Refuses a port someone already listens on, as a plain listen would: with SO_REUSEPORT a second
  * process of the same user would bind it too and silently take half its connections.
  */
-export function assertPortFree(host: string, port: number): Promise<void> {
-  if (port === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const refusal = await listenRefusal(host, port);
+  if (refusal) throw refusal;
+}
+
+/** Why a plain listen on the port would fail now (EADDRINUSE …), or undefined when it would not. */
+export function listenRefusal(host: string, port: number): Promise<Error | undefined> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+    probe.once('error', resolve);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));
   });
 }
 

@@ -1,4 +1,5 @@
 export { NotYetError } from '@bounded/outbox';
+export { listenRefusal } from './acceptors.ts';
 export { type App, type BuildAppOptions, buildApp } from './app.ts';
 export {
   type BaseConfig,

@@ -7,9 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenRefusal } from '@bounded/kernel';
 
 export interface RecordedProcess {
   readonly id: string;
@@ -77,7 +77,7 @@ export async function clearStale(dataDir: string): Promise<string[]> {
 /** Throws naming every port of `ports` that something already listens on. */
 export async function assertPortsFree(ports: readonly number[]): Promise<void> {
   const taken: number[] = [];
-  for (const port of ports) if (!(await canListen(port))) taken.push(port);
+  for (const port of ports) if (await listenRefusal('127.0.0.1', port)) taken.push(port);
   if (taken.length > 0) {
     throw new RunnerBusyError(
       `port(s) ${taken.join(', ')} already in use: another \`npm start\`, or a process left over ` +
@@ -92,14 +92,6 @@ function readRecord(dataDir: string): PidRecord | undefined {
   } catch {
     return undefined; // none, or half-written by a runner killed mid-write: nothing to go on
   }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
 }
 
 /** The process's command line, or undefined when it does not exist. */
