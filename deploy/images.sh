@@ -80,7 +80,7 @@ if [ ! -s "$archive" ]; then
   buildah push "$image" "docker-archive:$archive.tmp:$image" >&2 && mv "$archive.tmp" "$archive"
 fi
 # Older builds of the image and of the base are only disk space now.
-buildah images --format '{{.Repository}}:{{.Tag}}' | grep -E '^localhost/bounded(-base)?:' |
+buildah images --format '{{.Name}}:{{.Tag}}' | grep -E '^localhost/bounded(-base)?:' |
   grep -vx -e "$image" -e "$base" | xargs -r buildah rmi >/dev/null 2>&1 || true
 log "$image: $(du -m "$archive" | cut -f1) MB (docker-archive)"
 echo "$image"

@@ -118,14 +118,26 @@ export function send(
   });
 }
 
-/** A token from the auth service, asked for through the system's gateway. */
-export async function token(port: number, system: string, username: string): Promise<string> {
-  const res = await send(port, 'POST', '/oauth/token', {
-    basic: 'bounded-web:dev-secret',
-    form: { grant_type: 'password', username, password: username, audience: system },
-  });
-  if (res.status !== 200) throw new Error(`token for ${username}@${system}: ${res.status} ${res.text}`);
-  return res.body.access_token as string;
+/**
+ * A token from the auth service, asked for through the system's gateway. A 503 is retried after
+ * its Retry-After for up to `ms`, as a client would: just after an install every pod is Ready, but
+ * kube-proxy may not have routed the auth Service yet (a CI run's first token got 503
+ * GATEWAY.UNAVAILABLE 26 ms after `helm install --wait`).
+ */
+export async function token(port: number, system: string, username: string, ms = 60_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const res = await send(port, 'POST', '/oauth/token', {
+      basic: 'bounded-web:dev-secret',
+      form: { grant_type: 'password', username, password: username, audience: system },
+    });
+    if (res.status === 200) return res.body.access_token as string;
+    const retryAfterMs = Number(res.headers['retry-after'] ?? 1) * 1000;
+    if (res.status !== 503 || Date.now() + retryAfterMs > deadline) {
+      throw new Error(`token for ${username}@${system}: ${res.status} ${res.text}`);
+    }
+    await sleep(retryAfterMs);
+  }
 }
 
 export interface LoadStats {
@@ -137,9 +149,16 @@ export interface LoadStats {
   perSecond: number;
 }
 
-/** `workers` loops each sending `next()` back to back until stopped; counts 2xx and the rest. */
+const running = new Set<{ stop(): Promise<LoadStats> }>();
+
+/**
+ * `workers` loops each sending `next()` back to back until stopped (once; again gives the same
+ * figures); counts 2xx and the rest.
+ * A load a failed test never stopped would run on forever (a CI run's HPA test timed out and its
+ * twelve loops held the test process for an hour): stopAllLoads() ends whatever is left.
+ */
 export function load(workers: number, next: () => Promise<Reply>): { stop(): Promise<LoadStats> } {
-  let running = true;
+  let going = true;
   const stats: LoadStats = { ok: 0, failed: 0, failures: {}, seconds: 0, perSecond: 0 };
   const started = Date.now();
   const fail = (key: string, example: string) => {
@@ -150,7 +169,7 @@ export function load(workers: number, next: () => Promise<Reply>): { stop(): Pro
     stats.failures[key].last = at;
   };
   const loops = Array.from({ length: workers }, async () => {
-    while (running) {
+    while (going) {
       try {
         const res = await next();
         if (res.status >= 200 && res.status < 300) stats.ok++;
@@ -161,15 +180,26 @@ export function load(workers: number, next: () => Promise<Reply>): { stop(): Pro
       }
     }
   });
-  return {
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      stats.seconds = (Date.now() - started) / 1000;
-      stats.perSecond = Math.round((stats.ok / stats.seconds) * 10) / 10;
-      return stats;
+  let stopped: Promise<LoadStats> | undefined;
+  const handle = {
+    stop() {
+      going = false;
+      running.delete(handle);
+      stopped ??= Promise.all(loops).then(() => {
+        stats.seconds = (Date.now() - started) / 1000;
+        stats.perSecond = Math.round((stats.ok / stats.seconds) * 10) / 10;
+        return stats;
+      });
+      return stopped;
     },
   };
+  running.add(handle);
+  return handle;
+}
+
+/** Stops every load still running (a test's `after`, whatever failed). */
+export async function stopAllLoads(): Promise<void> {
+  await Promise.all([...running].map((l) => l.stop()));
 }
 
 /** The pods of one deployment (by the chart's name label), newest last. */
