@@ -293,6 +293,10 @@ function summary(samples: readonly Sample[]) {
     // slow refusals all along.
     refusalP99ByTen: byTen(refused, firstSent(samples)).map((ss) => percentile(ss, 99)),
     acceptedP99ByTen: byTen(ok, firstSent(samples)).map((ss) => percentile(ss, 99)),
+    // The first ten seconds by second: where the onset of the load (new connections, pools and
+    // heaps growing) is slow.
+    refusalP99FirstTenBySecond: bySecond(refused, firstSent(samples), 10).map((ss) => percentile(ss, 99)),
+    acceptedP99FirstTenBySecond: bySecond(ok, firstSent(samples), 10).map((ss) => percentile(ss, 99)),
   };
 }
 
@@ -302,13 +306,22 @@ function firstSent(samples: readonly Sample[]): number {
 
 /** Samples by the ten seconds after `start` they were sent in. */
 function byTen(samples: readonly Sample[], start: number): Sample[][] {
-  const tens: Sample[][] = [];
+  return bySpan(samples, start, 10_000);
+}
+
+/** Samples by the second after `start` they were sent in, for the first `seconds`. */
+function bySecond(samples: readonly Sample[], start: number, seconds: number): Sample[][] {
+  return bySpan(samples, start, 1000).slice(0, seconds);
+}
+
+function bySpan(samples: readonly Sample[], start: number, spanMs: number): Sample[][] {
+  const spans: Sample[][] = [];
   for (const s of samples) {
-    const ten = Math.floor((s.at - start) / 10_000);
-    tens[ten] ??= [];
-    tens[ten].push(s);
+    const i = Math.floor((s.at - start) / spanMs);
+    spans[i] ??= [];
+    spans[i].push(s);
   }
-  return Array.from(tens, (ss) => ss ?? []);
+  return Array.from(spans, (ss) => ss ?? []);
 }
 
 function percentile(samples: readonly Sample[], p: number): number | null {

@@ -40,7 +40,7 @@ export interface RunServiceOptions {
    * request into the close. Default: env DRAIN_DELAY_MS (the deployment's setting), else 0.
    */
   drainDelayMs?: number;
-  /** Sockets accepting connections (see acceptors.ts). Default: env HTTP_ACCEPTORS, else 4 on Linux. */
+  /** Sockets accepting connections (see acceptors.ts). Default: env HTTP_ACCEPTORS, else 16 on Linux. */
   acceptors?: number;
 }
 

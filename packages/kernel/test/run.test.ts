@@ -88,7 +88,7 @@ async function eventuallyLines(child: Child, done: (lines: string[]) => boolean)
 }
 
 describe('runService', () => {
-  it('listens on HTTP_ACCEPTORS sockets (4 by default), each with a backlog of LISTEN_BACKLOG', async () => {
+  it('listens on HTTP_ACCEPTORS sockets (16 by default), each with a backlog of LISTEN_BACKLOG', async () => {
     const child = startFixture();
     try {
       const port = Number((await child.waitFor(/^listening \d+$/)).split(' ')[1]);
