@@ -275,6 +275,7 @@ function refusedBy(refused: readonly Sample[]) {
 function summary(samples: readonly Sample[]) {
   const ok = samples.filter((s) => s.status >= 200 && s.status < 300);
   const refused = samples.filter((s) => s.status === 503);
+  const start = firstSent(samples);
   return {
     sent: samples.filter((s) => s.status !== -1).length,
     notSent: samples.filter((s) => s.status === -1).length,
@@ -291,12 +292,12 @@ function summary(samples: readonly Sample[]) {
     refusedBy: refusedBy(refused),
     // Each ten seconds' too: slow refusals all at the start (a cold process) read apart from
     // slow refusals all along.
-    refusalP99ByTen: byTen(refused, firstSent(samples)).map((ss) => percentile(ss, 99)),
-    acceptedP99ByTen: byTen(ok, firstSent(samples)).map((ss) => percentile(ss, 99)),
+    refusalP99ByTen: byTen(refused, start).map((ss) => percentile(ss, 99)),
+    acceptedP99ByTen: byTen(ok, start).map((ss) => percentile(ss, 99)),
     // The first ten seconds by second: where the onset of the load (new connections, pools and
     // heaps growing) is slow.
-    refusalP99FirstTenBySecond: bySecond(refused, firstSent(samples), 10).map((ss) => percentile(ss, 99)),
-    acceptedP99FirstTenBySecond: bySecond(ok, firstSent(samples), 10).map((ss) => percentile(ss, 99)),
+    refusalP99FirstTenBySecond: bySecond(refused, start, 10).map((ss) => percentile(ss, 99)),
+    acceptedP99FirstTenBySecond: bySecond(ok, start, 10).map((ss) => percentile(ss, 99)),
   };
 }
 

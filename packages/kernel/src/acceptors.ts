@@ -7,8 +7,8 @@
  * Each extra socket listens on the same port (SO_REUSEPORT: Linux spreads new connections over
  * them) and hands what it accepts to the one HTTP server, so N sockets accept N a turn.
  * 16: with 4, the first second of an overload directly at order (a client opening ~1,000
- * connections at once) still answered at p99 1.8–2.0 s; with 16, 0.5 s (session 9, two runs
- * each at 2,200 requests/s). A listening socket costs the kernel next to nothing.
+ * connections at once) still answered at p99 1.8–2.0 s; with 16, 0.2–0.5 s (session 9, three
+ * runs at 2,200 requests/s). A listening socket costs the kernel next to nothing.
  */
 import type { Server } from 'node:http';
 import { createServer, type Server as NetServer } from 'node:net';
