@@ -33,9 +33,9 @@ export interface HttpClientOptions {
     halfOpenAfterMs?: number;
   };
   bulkhead?: {
-    /** Calls in flight at once; also the size of the connection pool. Default 64. */
+    /** Calls in flight at once; also the size of the connection pool. Default DEFAULT_MAX_CONCURRENT. */
     maxConcurrent?: number;
-    /** Calls that may wait for a slot (their wait is not part of timeoutMs). Default 0. */
+    /** Calls that may wait for a slot (their wait is not part of timeoutMs). Default DEFAULT_MAX_QUEUE. */
     maxQueue?: number;
   };
   /** Retry-After for failures other than an open breaker. Default 1. */
@@ -98,13 +98,17 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
  * timeout is inside the breaker so timeouts count as failures. The breaker counts only
  * DependencyUnavailableError (connection errors, timeouts, 5xx); a 4xx is a successful exchange.
  */
+/** A bulkhead's calls at once, and calls waiting for one, unless told otherwise. */
+export const DEFAULT_MAX_CONCURRENT = 64;
+export const DEFAULT_MAX_QUEUE = 0;
+
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const name = opts.name;
   const timeoutMs = opts.timeoutMs ?? 2000;
   const consecutiveFailures = opts.breaker?.consecutiveFailures ?? 5;
   const halfOpenAfterMs = opts.breaker?.halfOpenAfterMs ?? 5000;
-  const maxConcurrent = opts.bulkhead?.maxConcurrent ?? 64;
-  const maxQueue = opts.bulkhead?.maxQueue ?? 0;
+  const maxConcurrent = opts.bulkhead?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+  const maxQueue = opts.bulkhead?.maxQueue ?? DEFAULT_MAX_QUEUE;
   const retryAfterSeconds = opts.retryAfterSeconds ?? 1;
 
   const url = new URL(opts.baseUrl);
